@@ -1,0 +1,3 @@
+from punchclock.cli import app
+
+app()

@@ -1,0 +1,42 @@
+"""Settings from PUNCHCLOCK_* environment variables. Nothing here connects to anything."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PUNCHCLOCK_", extra="ignore")
+
+    #: SQLAlchemy URL. SQLite file by default; ``postgresql+psycopg://...`` for PostgreSQL.
+    database_url: str = "sqlite:///./punchclock.db"
+    #: Redis URL for rate-limit buckets shared by several workers (``redis://127.0.0.1:6379/0``).
+    redis_url: str | None = None
+    #: Size of the PostgreSQL connection pool per worker process.
+    db_pool_size: int = 10
+
+    rate_limit: bool = True
+    v8_rate_per_second: float = 10.0
+    v8_burst: int = 100
+    reports_rate_per_second: float = 1.0
+    reports_burst: int = 2
+
+    signup_enabled: bool = True
+    cors_enabled: bool = False
+    #: Base URL the server is reached at; used in links it hands out (avatars, invitations).
+    public_url: str = "http://localhost:8080"
+    #: ``__Host-`` cookies need HTTPS in browsers; set a plain name and secure=false on plain HTTP (O-10).
+    session_cookie_name: str = "__Host-timer-session"
+    session_cookie_secure: bool = True
+    session_max_age: int = 86400
+    #: Operator notice sent as ``Warning`` header on every response when set.
+    warning: str | None = None
+    #: Largest accepted request body in bytes (00-conventions §13).
+    max_body_bytes: int = 1024 * 1024
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

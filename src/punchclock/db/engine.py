@@ -1,0 +1,58 @@
+"""Engine construction: SQLite pragmas and transaction recipe, PostgreSQL pool sizing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def normalize_url(url: str) -> str:
+    """Accept ``postgresql://`` and ``postgres://`` and use psycopg 3 for them."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
+    url = normalize_url(url)
+    if is_sqlite(url):
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
+        _sqlite_setup(engine)
+        return engine
+    try:
+        return create_engine(
+            url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        )
+    except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
+        raise SystemExit(
+            "PostgreSQL support needs psycopg: install punchclock[postgres] (pip install 'psycopg[binary]')"
+        ) from exc
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; the SQLAlchemy docs
+    # recipe turns it off and emits BEGIN ourselves. Writing requests use BEGIN IMMEDIATE (engine
+    # option ``sqlite_immediate``), so writers queue on busy_timeout instead of failing with
+    # "database is locked" when they upgrade a read lock; reads stay deferred and never block.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -1,0 +1,33 @@
+"""One database session and one transaction per request.
+
+The session is opened lazily on first use, committed by the route class (``http/routing.py``)
+after the handler returned and before the response goes out, and rolled back on any error.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+
+def request_session(request: Request) -> Session:
+    db: Session | None = getattr(request.state, "db", None)
+    if db is None:
+        read_only = request.method in ("GET", "HEAD")
+        db = (request.app.state.sessionmaker if read_only else request.app.state.write_sessionmaker)()
+        request.state.db = db
+    return db
+
+
+def finish(request: Request, *, commit: bool) -> None:
+    db: Session | None = getattr(request.state, "db", None)
+    if db is None:
+        return
+    try:
+        if commit:
+            db.commit()
+        else:
+            db.rollback()
+    finally:
+        db.close()
+        request.state.db = None

@@ -1,0 +1,1 @@
+"""Business rules. No FastAPI imports and no wire names here."""

@@ -1,0 +1,170 @@
+"""Every visibility and permission rule, in one place.
+
+Services start their queries from the ``readable_*`` statements here, so that an id from another
+workspace is indistinguishable from a missing one, and ask the ``can_*``/``require_*`` helpers
+before they change anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
+from sqlalchemy.orm import Session
+
+from punchclock.domain.actor import Actor
+from punchclock.domain.errors import Forbidden, NotFound
+from punchclock.models import Client, Project, ProjectMember, Tag, Task, TimeEntry, Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What the actor may see of a workspace's objects when they are rendered."""
+
+    show_rates: bool
+    admin: bool
+
+
+def view_for(actor: Actor, workspace: Workspace) -> View:
+    admin = actor.is_admin(workspace.id)
+    return View(show_rates=admin or not workspace.only_admins_see_billable_rates, admin=admin)
+
+
+def require_member(actor: Actor, workspace_id: int | None) -> int:
+    if workspace_id is None or not actor.is_member(workspace_id):
+        raise NotFound("workspace_not_found")
+    return workspace_id
+
+
+def require_admin(actor: Actor, workspace_id: int) -> None:
+    require_member(actor, workspace_id)
+    if not actor.is_admin(workspace_id):
+        raise Forbidden("admin_only")
+
+
+def _in_my_workspaces(actor: Actor, column: ColumnElement[int]) -> ColumnElement[bool]:
+    ids = list(actor.workspaces)
+    return column.in_(ids) if ids else false()
+
+
+def readable_workspaces(actor: Actor) -> Select[tuple[Workspace]]:
+    return select(Workspace).where(_in_my_workspaces(actor, Workspace.id)).order_by(Workspace.id)
+
+
+def load_workspace(session: Session, actor: Actor, workspace_id: int) -> Workspace:
+    require_member(actor, workspace_id)
+    ws = session.get(Workspace, workspace_id)
+    if ws is None:
+        raise NotFound("workspace_not_found")
+    return ws
+
+
+def readable_clients(actor: Actor, *, with_deleted: bool = False) -> Select[tuple[Client]]:
+    stmt = select(Client).where(_in_my_workspaces(actor, Client.workspace_id))
+    if not with_deleted:
+        stmt = stmt.where(Client.deleted_at.is_(None))
+    return stmt
+
+
+def readable_tags(actor: Actor, *, with_deleted: bool = False) -> Select[tuple[Tag]]:
+    stmt = select(Tag).where(_in_my_workspaces(actor, Tag.workspace_id))
+    if not with_deleted:
+        stmt = stmt.where(Tag.deleted_at.is_(None))
+    return stmt
+
+
+def project_visible(actor: Actor, user_id: int | None = None) -> ColumnElement[bool]:
+    """Public projects, every project of an admin's workspace, private ones the user belongs to.
+
+    ``user_id`` asks the question for another member (an admin filing time for them).
+    """
+    uid = actor.id if user_id is None else user_id
+    admin_ids = [w for w, admin in actor.workspaces.items() if admin] if user_id is None else []
+    member_of = exists().where(ProjectMember.project_id == Project.id, ProjectMember.user_id == uid)
+    return and_(
+        _in_my_workspaces(actor, Project.workspace_id),
+        or_(
+            Project.is_private.is_(False),
+            Project.workspace_id.in_(admin_ids) if admin_ids else false(),
+            member_of,
+        ),
+    )
+
+
+def readable_projects(actor: Actor, *, with_deleted: bool = False) -> Select[tuple[Project]]:
+    stmt = select(Project).where(project_visible(actor))
+    if not with_deleted:
+        stmt = stmt.where(Project.deleted_at.is_(None))
+    return stmt
+
+
+def load_project(session: Session, actor: Actor, project_id: int) -> Project:
+    project = session.scalars(readable_projects(actor).where(Project.id == project_id)).first()
+    if project is None:
+        raise NotFound("project_not_found")
+    return project
+
+
+def is_project_manager(session: Session, actor: Actor, project: Project) -> bool:
+    if actor.is_admin(project.workspace_id):
+        return True
+    return bool(
+        session.scalar(
+            select(ProjectMember.manager).where(
+                ProjectMember.project_id == project.id, ProjectMember.user_id == actor.id
+            )
+        )
+    )
+
+
+def require_project_manager(session: Session, actor: Actor, project: Project) -> None:
+    if not is_project_manager(session, actor, project):
+        raise Forbidden("manager_only")
+
+
+def user_sees_project(session: Session, user_id: int, project: Project) -> bool:
+    """Whether member ``user_id`` may put time on ``project`` (public, or a project user of it)."""
+    if not project.is_private:
+        return True
+    return (
+        session.scalar(
+            select(ProjectMember.id).where(
+                ProjectMember.project_id == project.id, ProjectMember.user_id == user_id
+            )
+        )
+        is not None
+    )
+
+
+def readable_tasks(actor: Actor, *, with_deleted: bool = False) -> Select[tuple[Task]]:
+    visible = select(Project.id).where(project_visible(actor))
+    stmt = select(Task).where(Task.project_id.in_(visible))
+    if not with_deleted:
+        stmt = stmt.where(Task.deleted_at.is_(None))
+    return stmt
+
+
+def readable_time_entries(actor: Actor, *, with_deleted: bool = False) -> Select[tuple[TimeEntry]]:
+    """The actor's own entries plus every entry of the workspaces they administer."""
+    admin_ids = [w for w, admin in actor.workspaces.items() if admin]
+    own = TimeEntry.user_id == actor.id
+    stmt = select(TimeEntry).where(or_(own, TimeEntry.workspace_id.in_(admin_ids)) if admin_ids else own)
+    if not with_deleted:
+        stmt = stmt.where(TimeEntry.deleted_at.is_(None))
+    return stmt
+
+
+
+
+
+def views(db: Session, actor: Actor) -> dict[int, View]:
+    """``View`` of every workspace the actor belongs to, from one query."""
+    rows = db.execute(
+        select(Workspace.id, Workspace.only_admins_see_billable_rates).where(
+            _in_my_workspaces(actor, Workspace.id)
+        )
+    ).all()
+    return {
+        wid: View(show_rates=actor.is_admin(wid) or not hidden, admin=actor.is_admin(wid))
+        for wid, hidden in rows
+    }

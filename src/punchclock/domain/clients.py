@@ -1,0 +1,98 @@
+"""Clients of a workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from punchclock.domain import access, validation
+from punchclock.domain.actor import Actor
+from punchclock.domain.errors import Invalid, NotFound
+from punchclock.models import Client, Project, Workspace
+from punchclock.models._common import utcnow
+
+#: Inputs kept only on premium workspaces (O-23).
+PREMIUM_FIELDS = ("hourly_rate", "currency")
+
+
+def _name_taken(db: Session, workspace_id: int, name: str, exclude_id: int | None = None) -> bool:
+    stmt = select(Client.id).where(
+        Client.workspace_id == workspace_id,
+        func.lower(Client.name) == name.lower(),
+        Client.deleted_at.is_(None),
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(Client.id != exclude_id)
+    return db.scalar(stmt.limit(1)) is not None
+
+
+def _apply(db: Session, client: Client, workspace: Workspace, changes: Mapping[str, Any]) -> None:
+    if "name" in changes and changes["name"] is not None:
+        name = validation.clean_name(changes["name"])
+        if _name_taken(db, workspace.id, name, client.id):
+            raise Invalid("name_taken")
+        client.name = name
+    if "notes" in changes:
+        client.notes = changes["notes"] or None
+    if workspace.premium:
+        if "hourly_rate" in changes:
+            client.hourly_rate = validation.rate(changes["hourly_rate"])
+        if "currency" in changes:
+            client.currency = validation.currency(changes["currency"])
+
+
+def create(db: Session, actor: Actor, changes: Mapping[str, Any]) -> Client:
+    workspace_id = changes.get("workspace_id")
+    if workspace_id is None:
+        raise Invalid("workspace_blank")
+    workspace = access.load_workspace(db, actor, workspace_id)
+    if changes.get("name") is None:
+        raise Invalid("name_blank")
+    client = Client(workspace_id=workspace.id)
+    _apply(db, client, workspace, changes)
+    db.add(client)
+    db.flush()
+    return client
+
+
+def get(db: Session, actor: Actor, client_id: int) -> Client:
+    client = db.scalars(access.readable_clients(actor).where(Client.id == client_id)).first()
+    if client is None:
+        raise NotFound("client_not_found")
+    return client
+
+
+def update_client(db: Session, actor: Actor, client_id: int, changes: Mapping[str, Any]) -> Client:
+    client = get(db, actor, client_id)
+    access.require_admin(actor, client.workspace_id)
+    workspace = db.get_one(Workspace, client.workspace_id)
+    _apply(db, client, workspace, changes)
+    client.updated_at = utcnow()
+    db.flush()
+    return client
+
+
+def delete(db: Session, actor: Actor, client_id: int) -> int:
+    """Tombstone the client; its projects stay, without client (their ``at`` changes)."""
+    client = get(db, actor, client_id)
+    access.require_admin(actor, client.workspace_id)
+    now = utcnow()
+    client.deleted_at = now
+    client.updated_at = now
+    db.execute(update(Project).where(Project.client_id == client.id).values(client_id=None, updated_at=now))
+    db.flush()
+    return client.id
+
+
+def list_visible(db: Session, actor: Actor) -> Sequence[Client]:
+    return db.scalars(access.readable_clients(actor).order_by(Client.id)).all()
+
+
+def list_workspace(db: Session, actor: Actor, workspace_id: int) -> Sequence[Client]:
+    access.require_member(actor, workspace_id)
+    return db.scalars(
+        access.readable_clients(actor).where(Client.workspace_id == workspace_id).order_by(Client.id)
+    ).all()

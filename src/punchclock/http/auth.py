@@ -1,0 +1,116 @@
+"""Who is calling: Basic (token or e-mail+password) or the session cookie -> Actor."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import timedelta
+
+from fastapi import Request
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from punchclock.domain.actor import Actor
+from punchclock.domain.errors import RateLimited, Unauthenticated
+from punchclock.domain.security import digest, new_session_secret, verify_password
+from punchclock.http.ratelimit import Rate
+from punchclock.models import AuthSession, User, WorkspaceMember
+from punchclock.models._common import utcnow
+
+LEGACY_COOKIES = ("toggl_api_session_new", "toggl_api_session")
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+def _basic(header: str) -> tuple[str, str]:
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic":
+        raise Unauthenticated("bad_credentials")
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise Unauthenticated("bad_credentials") from None
+    user, sep, password = decoded.partition(":")
+    if not sep:
+        raise Unauthenticated("bad_credentials")
+    return user, password
+
+
+async def _authenticate(request: Request, db: Session, cookie_names: tuple[str, ...]) -> tuple[User, str]:
+    header = request.headers.get("authorization")
+    if header is not None:
+        name, password = _basic(header)
+        if password == "api_token":
+            user = db.scalar(select(User).where(User.api_token == name.strip()))
+            if user is not None:
+                return user, "token"
+        user = db.scalar(select(User).where(func.lower(User.email) == name.strip().lower()))
+        # argon2 takes tens of milliseconds by design: keep it off the event loop.
+        ok = await run_in_threadpool(verify_password, user.password_hash if user else None, password)
+        if user is None or not ok:
+            raise Unauthenticated("bad_credentials")
+        return user, "password"
+    for cookie in cookie_names:
+        secret = request.cookies.get(cookie)
+        if secret:
+            row = db.execute(
+                select(User, AuthSession.expires_at)
+                .join(AuthSession, AuthSession.user_id == User.id)
+                .where(AuthSession.token_hash == digest(secret))
+            ).first()
+            if row is not None and row[1] > utcnow():
+                return row[0], "session"
+            break
+    raise Unauthenticated("bad_credentials")
+
+
+def load_actor(db: Session, user: User, method: str) -> Actor:
+    rows = db.execute(
+        select(WorkspaceMember.workspace_id, WorkspaceMember.admin).where(
+            WorkspaceMember.user_id == user.id, WorkspaceMember.active.is_(True)
+        )
+    ).all()
+    return Actor(user=user, workspaces={wid: admin for wid, admin in rows}, method=method)
+
+
+async def authenticate(request: Request, db: Session, rate: Rate, cookie_name: str) -> Actor:
+    """Authenticate, then charge the rate-limit bucket of (credential, IP); failures charge IP only."""
+    limiter = request.app.state.limiter
+    ip = client_ip(request)
+    try:
+        user, method = await _authenticate(request, db, (cookie_name, *LEGACY_COOKIES))
+    except Unauthenticated:
+        wait = limiter.hit(f"ip:{ip}", rate)
+        if wait:
+            raise RateLimited(wait) from None
+        raise
+    key = f"t:{user.api_token}:{ip}" if method == "token" else f"u:{user.id}:{ip}"
+    wait = limiter.hit(key, rate)
+    if wait:
+        raise RateLimited(wait)
+    return load_actor(db, user, method)
+
+
+def charge_anonymous(request: Request, rate: Rate) -> None:
+    wait = request.app.state.limiter.hit(f"ip:{client_ip(request)}", rate)
+    if wait:
+        raise RateLimited(wait)
+
+
+def open_session(db: Session, user: User, max_age: int) -> str:
+    """Create a server-side session; returns the cookie value (only its digest is stored)."""
+    secret = new_session_secret()
+    now = utcnow()
+    db.add(AuthSession(token_hash=digest(secret), user_id=user.id, created_at=now,
+                       expires_at=now + timedelta(seconds=max_age)))
+    return secret
+
+
+def session_cookie_value(request: Request, cookie_name: str) -> str | None:
+    for name in (cookie_name, *LEGACY_COOKIES):
+        if request.cookies.get(name):
+            return request.cookies[name]
+    return None

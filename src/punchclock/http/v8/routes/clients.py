@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from punchclock.domain import access, clients, projects
+from punchclock.http.routing import V8Route
+from punchclock.http.v8 import params
+from punchclock.http.v8.deps import Body, CurrentActor, DbSession
+from punchclock.http.v8.schemas.clients import ClientIn, client_out
+from punchclock.http.v8.schemas.projects import project_out
+from punchclock.http.wire import json_response
+
+router = APIRouter(route_class=V8Route, tags=["clients"])
+
+
+@router.post("/clients")
+async def create_client(actor: CurrentActor, db: DbSession, body: Body) -> Response:
+    data, _ = params.unwrap(body, "client", ClientIn)
+    client = clients.create(db, actor, data.model_dump(exclude_unset=True))
+    view = access.views(db, actor)[client.workspace_id]
+    return json_response({"data": client_out(client, view, actor.tz)})
+
+
+@router.get("/clients")
+async def list_clients(actor: CurrentActor, db: DbSession) -> Response:
+    views = access.views(db, actor)
+    return json_response([client_out(c, views[c.workspace_id], actor.tz) for c in clients.list_visible(db, actor)])
+
+
+@router.get("/clients/{client_id}")
+async def get_client(client_id: str, actor: CurrentActor, db: DbSession) -> Response:
+    client = clients.get(db, actor, params.single_id(client_id))
+    view = access.views(db, actor)[client.workspace_id]
+    return json_response({"data": client_out(client, view, actor.tz)})
+
+
+@router.put("/clients/{client_id}")
+async def update_client(client_id: str, actor: CurrentActor, db: DbSession, body: Body) -> Response:
+    cid = params.single_id(client_id)
+    data, _ = params.unwrap(body, "client", ClientIn)
+    changes = data.model_dump(exclude_unset=True)
+    changes.pop("workspace_id", None)  # cannot change (O-17)
+    client = clients.update_client(db, actor, cid, changes)
+    view = access.views(db, actor)[client.workspace_id]
+    return json_response({"data": client_out(client, view, actor.tz)})
+
+
+@router.delete("/clients/{client_id}")
+async def delete_client(client_id: str, actor: CurrentActor, db: DbSession) -> Response:
+    return json_response([clients.delete(db, actor, params.single_id(client_id))])
+
+
+@router.get("/clients/{client_id}/projects")
+async def client_projects(
+    client_id: str, actor: CurrentActor, db: DbSession, active: str | None = None
+) -> Response:
+    client = clients.get(db, actor, params.single_id(client_id))
+    only_active = params.tristate(active, "active", True)
+    rows = projects.list_for_client(db, actor, client.id, only_active)
+    views = access.views(db, actor)
+    return json_response([project_out(p, views[p.workspace_id], actor.tz) for p in rows])

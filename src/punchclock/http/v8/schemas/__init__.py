@@ -1,0 +1,18 @@
+"""Input models of the v8 dialect: domain names as attributes, wire names as validation aliases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+from punchclock.http.v8.params import MAX_ID
+
+WireId = Annotated[int, Field(ge=1, le=MAX_ID, strict=False)]
+Bool = StrictBool
+
+
+class WireIn(BaseModel):
+    """Unknown keys are ignored; ``model_fields_set`` tells absent from explicit null."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=False, str_strip_whitespace=False)

@@ -1,0 +1,123 @@
+"""Test fixtures: every API test runs on SQLite and, when reachable, on PostgreSQL.
+
+Set PUNCHCLOCK_TEST_REQUIRE_PG=1 (and PUNCHCLOCK_TEST_REQUIRE_REDIS=1) to turn a missing server into
+a failure instead of a skip; `.ci/run` does.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+import punchclock.models  # noqa: F401
+from punchclock.app import create_app
+from punchclock.config import Settings
+from punchclock.db.base import Base
+from punchclock.db.migrate import upgrade
+
+PG_ADMIN_URL = os.environ.get("PUNCHCLOCK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("PUNCHCLOCK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REQUIRE_PG = os.environ.get("PUNCHCLOCK_TEST_REQUIRE_PG") == "1"
+REQUIRE_REDIS = os.environ.get("PUNCHCLOCK_TEST_REQUIRE_REDIS") == "1"
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+PG_UP = _reachable("127.0.0.1", 5432)
+REDIS_UP = _reachable("127.0.0.1", 6379)
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    if not PG_UP:
+        if REQUIRE_PG:
+            pytest.fail("PostgreSQL is required (PUNCHCLOCK_TEST_REQUIRE_PG=1) but 127.0.0.1:5432 is not reachable")
+        pytest.skip("PostgreSQL not reachable")
+    name = f"punchclock_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    upgrade(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+_TABLES = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("pg_database")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def redis_url() -> str:
+    if not REDIS_UP:
+        if REQUIRE_REDIS:
+            pytest.fail("Redis is required (PUNCHCLOCK_TEST_REQUIRE_REDIS=1) but 127.0.0.1:6379 is not reachable")
+        pytest.skip("Redis not reachable")
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    return REDIS_URL
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings(database_url=db_url, rate_limit=False, public_url="http://testserver")
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[object]:
+    application = create_app(settings)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app: object) -> Iterator[TestClient]:
+    with TestClient(app) as c:  # type: ignore[arg-type]
+        yield c
+
+
+@pytest.fixture
+def db(app: object) -> Iterator[Session]:
+    """A session on the app's database for arranging data; factories commit what they make."""
+    session: Session = app.state.sessionmaker()  # type: ignore[attr-defined]
+    yield session
+    session.close()
