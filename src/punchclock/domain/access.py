@@ -168,3 +168,9 @@ def views(db: Session, actor: Actor) -> dict[int, View]:
         wid: View(show_rates=actor.is_admin(wid) or not hidden, admin=actor.is_admin(wid))
         for wid, hidden in rows
     }
+
+
+def readable_project_members(actor: Actor) -> Select[tuple[ProjectMember]]:
+    """Project users of the live projects the actor can see (admins: every project of their workspaces)."""
+    visible = select(Project.id).where(project_visible(actor), Project.deleted_at.is_(None))
+    return select(ProjectMember).where(ProjectMember.project_id.in_(visible))

@@ -3,22 +3,66 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from punchclock.domain import security
+from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid
-from punchclock.models import User, Workspace, WorkspaceMember
+from punchclock.models import AuthSession, User, Workspace, WorkspaceMember
+from punchclock.models._common import utcnow
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+MIN_PASSWORD = 6
+MAX_FULLNAME = 100
+MAX_LANGUAGE = 16  # users.language is String(16)
+TIMEOFDAY_FORMATS = {"H:mm": "H:i", "h:mm A": "h:i A"}
+DATE_FORMATS = {
+    "YYYY-MM-DD": "Y-m-d",
+    "DD.MM.YYYY": "d.m.Y",
+    "DD-MM-YYYY": "d-m-Y",
+    "MM/DD/YYYY": "m/d/Y",
+    "DD/MM/YYYY": "d/m/Y",
+    "MM-DD-YYYY": "m-d-Y",
+}
+DURATION_FORMATS = ("improved", "classic", "decimal")
+#: Days of time entries included in ``GET /me?with_related_data=true`` (the user object's ``retention``).
+RETENTION_DAYS = 9
+
+
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    from zoneinfo import available_timezones
+
+    # "localtime" and "Factory" are system artefacts, not zones a user lives in.
+    return frozenset(z for z in available_timezones() if z not in ("localtime", "Factory"))
+
+
+def valid_timezone(value: Any) -> str:
+    if not isinstance(value, str) or value not in _zones():
+        raise Invalid("invalid_timezone")
+    return value
 
 
 def valid_email(value: Any) -> str:
     if not isinstance(value, str) or not EMAIL.match(value.strip()) or len(value.strip()) > 255:
         raise Invalid("invalid_email")
     return value.strip()
+
+
+def valid_fullname(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid("fullname_blank")
+    name = value.strip()
+    if len(name) > MAX_FULLNAME:
+        raise Invalid("fullname_too_long", max=MAX_FULLNAME)
+    return name
 
 
 def email_taken(db: Session, email: str, exclude_id: int | None = None) -> bool:
@@ -32,6 +76,14 @@ def fullname_from_email(email: str) -> str:
     """``test.user@…`` -> ``Test User`` (10-users-and-auth §5)."""
     local = email.split("@", 1)[0]
     return " ".join(p.capitalize() for p in re.split(r"[._-]+", local) if p) or local
+
+
+def jquery_timeofday_format(fmt: str) -> str:
+    return TIMEOFDAY_FORMATS.get(fmt, "H:i")
+
+
+def jquery_date_format(fmt: str) -> str:
+    return DATE_FORMATS.get(fmt, "Y-m-d")
 
 
 def new_workspace(db: Session, name: str, owner: User) -> Workspace:
@@ -54,11 +106,16 @@ def register(
     email = valid_email(email)
     if email_taken(db, email):
         raise Invalid("email_taken")
-    if len(password) < 6:
+    if len(password) < MIN_PASSWORD:
         raise Invalid("password_too_short")
+    return _create(db, email=email, password_hash=security.hash_password(password), fullname=fullname,
+                   timezone=timezone)
+
+
+def _create(db: Session, *, email: str, password_hash: str, fullname: str | None, timezone: str) -> User:
     user = User(
         email=email,
-        password_hash=security.hash_password(password),
+        password_hash=password_hash,
         api_token=security.new_api_token(),
         fullname=(fullname or "").strip() or fullname_from_email(email),
         timezone=timezone,
@@ -69,3 +126,225 @@ def register(
     user.default_workspace_id = ws.id
     db.flush()
     return user
+
+
+# -- sign-up ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Signup:
+    """A sign-up request that passed every check not needing the database."""
+
+    email: str
+    password: str
+    timezone: str
+    fullname: str | None
+
+
+def check_signup(changes: Mapping[str, Any]) -> Signup:
+    """Validate a ``POST /signups`` body without the database (all messages at once; O-38)."""
+    problems: list[tuple[str, dict[str, Any]]] = []
+    email = changes.get("email")
+    password = changes.get("password")
+    if email is None or (isinstance(email, str) and not email.strip()):
+        problems.append(("email_blank", {}))
+    else:
+        try:
+            email = valid_email(email)
+        except Invalid as err:
+            problems.extend(err.codes)
+    if password is None or password == "":
+        problems.append(("password_blank", {}))
+    elif len(password) < MIN_PASSWORD:
+        problems.append(("password_too_short", {}))
+    timezone = changes.get("timezone")
+    if timezone is None:
+        timezone = "Etc/UTC"
+    else:
+        try:
+            valid_timezone(timezone)
+        except Invalid as err:
+            problems.extend(err.codes)
+    fullname = changes.get("fullname")
+    if fullname is not None and fullname.strip():
+        try:
+            fullname = valid_fullname(fullname)
+        except Invalid as err:
+            problems.extend(err.codes)
+    else:
+        fullname = None
+    if problems:
+        raise Invalid.many(problems)
+    return Signup(email=email, password=password, timezone=timezone, fullname=fullname)
+
+
+def signup(db: Session, request: Signup, password_hash: str) -> User:
+    """``POST /signups`` after ``check_signup`` (10-users-and-auth §5, O-40).
+
+    ``password_hash`` is computed by the caller (argon2 is slow; the edge runs it off the event loop).
+    An e-mail that belongs to a placeholder account (created by an invitation, no password yet)
+    completes that account instead of failing: it gets the password, the defaults and its own
+    personal workspace; its pending invitations stay pending.
+    """
+    existing = db.scalar(select(User).where(func.lower(User.email) == request.email.lower()))
+    if existing is None:
+        return _create(db, email=request.email, password_hash=password_hash, fullname=request.fullname,
+                       timezone=request.timezone)
+    if existing.password_hash is not None:
+        raise Invalid("email_taken")
+    existing.password_hash = password_hash
+    existing.fullname = request.fullname or existing.fullname or fullname_from_email(existing.email)
+    existing.timezone = request.timezone
+    ws = new_workspace(db, f"{existing.fullname}'s workspace", existing)
+    existing.default_workspace_id = ws.id
+    existing.updated_at = utcnow()
+    db.flush()
+    return existing
+
+
+# -- PUT /me ------------------------------------------------------------------------------------------
+
+#: Plain boolean preferences stored as they come (10-users-and-auth §3).
+BOOLEAN_FIELDS = (
+    "send_product_emails",
+    "send_weekly_report",
+    "send_timer_notifications",
+    "store_start_and_stop_time",
+    "sidebar_piechart",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordCheck:
+    """The argon2 part of a password change, computed without the database (it is slow)."""
+
+    current_ok: bool
+    new_hash: str | None
+
+
+def check_password_change(password_hash: str | None, changes: Mapping[str, Any]) -> PasswordCheck | None:
+    """Verify ``current_password`` and hash ``password``; None when no new password is asked for."""
+    password, current = changes.get("password"), changes.get("current_password")
+    if password is None:
+        return None
+    ok = bool(current) and security.verify_password(password_hash, current)
+    usable = ok and len(password) >= MIN_PASSWORD
+    return PasswordCheck(current_ok=ok, new_hash=security.hash_password(password) if usable else None)
+
+
+def update_me(db: Session, actor: Actor, changes: Mapping[str, Any], *, keep_session: str | None = None,
+              password_check: PasswordCheck | None = None) -> User:
+    """Apply a ``PUT /me``: validate every field first (all messages at once), then change.
+
+    ``changes`` uses domain names; a ``None`` value is ignored (no user field can be emptied).
+    A password change deletes every session of the user except ``keep_session`` (a cookie value).
+    ``password_check`` is ``check_password_change`` done beforehand; without it, it is done here.
+    """
+    user = actor.user
+    problems: list[tuple[str, dict[str, Any]]] = []
+    new: dict[str, Any] = {}
+
+    def check(field: str, rule: Any) -> None:
+        value = changes.get(field)
+        if value is None:
+            return
+        try:
+            new[field] = rule(value)
+        except Invalid as err:
+            problems.extend(err.codes)
+
+    check("fullname", valid_fullname)
+    check("email", valid_email)
+    check("timezone", valid_timezone)
+    check("beginning_of_week", _beginning_of_week)
+    check("timeofday_format", lambda v: _one_of(v, TIMEOFDAY_FORMATS, "invalid_timeofday_format"))
+    check("date_format", lambda v: _one_of(v, DATE_FORMATS, "invalid_date_format"))
+    check("duration_format", lambda v: _one_of(v, DURATION_FORMATS, "invalid_duration_format"))
+    check("language", _language)
+    check("default_workspace_id", lambda v: _default_workspace(actor, v))
+    for field in BOOLEAN_FIELDS:
+        if changes.get(field) is not None:
+            new[field] = bool(changes[field])
+    if "email" in new and email_taken(db, new["email"], exclude_id=user.id):
+        problems.append(("email_taken", {}))
+
+    password = changes.get("password")
+    pw = password_check or check_password_change(user.password_hash, changes)
+    if password is not None and pw is not None:
+        if not changes.get("current_password"):
+            problems.append(("current_password_required", {}))
+        elif not pw.current_ok:
+            problems.append(("current_password_invalid", {}))
+        if len(password) < MIN_PASSWORD:
+            problems.append(("password_too_short", {}))
+    if problems:
+        raise Invalid.many(problems)
+
+    changed = False
+    for field, value in new.items():
+        if getattr(user, field) != value:
+            setattr(user, field, value)
+            changed = True
+    if pw is not None and pw.new_hash is not None:  # every rule above passed
+        user.password_hash = pw.new_hash
+        end_sessions(db, user.id, keep=keep_session)
+        changed = True
+    if changed:
+        user.updated_at = utcnow()
+    db.flush()
+    return user
+
+
+def _one_of(value: Any, allowed: Mapping[str, str] | Sequence[str], code: str) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise Invalid(code)
+    return value
+
+
+def _beginning_of_week(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 6:
+        raise Invalid("invalid_beginning_of_week")
+    return value
+
+
+def _language(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid("language_blank")
+    if len(value.strip()) > MAX_LANGUAGE:
+        raise Invalid("invalid_language")
+    return value.strip()
+
+
+def _default_workspace(actor: Actor, workspace_id: Any) -> int:
+    if not isinstance(workspace_id, int) or not actor.is_member(workspace_id):
+        raise Invalid("invalid_default_workspace")
+    return workspace_id
+
+
+# -- tokens and sessions ------------------------------------------------------------------------------
+
+def reset_token(db: Session, user: User) -> str:
+    """A fresh API token; the old one stops working at once, sessions stay (10-users-and-auth §4)."""
+    user.api_token = security.new_api_token()
+    user.updated_at = utcnow()
+    db.flush()
+    return user.api_token
+
+
+def end_sessions(db: Session, user_id: int, *, keep: str | None = None) -> None:
+    """Delete the user's sessions, except the one whose cookie value is ``keep``."""
+    stmt = delete(AuthSession).where(AuthSession.user_id == user_id)
+    if keep is not None:
+        stmt = stmt.where(AuthSession.token_hash != security.digest(keep))
+    db.execute(stmt)
+
+
+def end_session(db: Session, user_id: int, secret: str) -> None:
+    """Delete the session named by cookie value ``secret`` if it belongs to ``user_id``."""
+    db.execute(
+        delete(AuthSession).where(AuthSession.user_id == user_id, AuthSession.token_hash == security.digest(secret))
+    )
+
+
+def find_by_email(db: Session, email: str) -> User | None:
+    return db.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+

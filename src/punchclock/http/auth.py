@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Coroutine
 from datetime import timedelta
+from typing import Any
 
 from fastapi import Request
 from sqlalchemy import func, select
@@ -47,12 +49,9 @@ async def _authenticate(request: Request, db: Session, cookie_names: tuple[str, 
             user = db.scalar(select(User).where(User.api_token == name.strip()))
             if user is not None:
                 return user, "token"
-        user = db.scalar(select(User).where(func.lower(User.email) == name.strip().lower()))
-        # argon2 takes tens of milliseconds by design: keep it off the event loop.
-        ok = await run_in_threadpool(verify_password, user.password_hash if user else None, password)
-        if user is None or not ok:
-            raise Unauthenticated("bad_credentials")
-        return user, "password"
+            # End the lookup's transaction: none may stay open across the password check's await.
+            db.rollback()
+        return await _password_user(db, name, password), "password"
     for cookie in cookie_names:
         secret = request.cookies.get(cookie)
         if secret:
@@ -67,6 +66,20 @@ async def _authenticate(request: Request, db: Session, cookie_names: tuple[str, 
     raise Unauthenticated("bad_credentials")
 
 
+async def _password_user(db: Session, email: str, password: str) -> User:
+    # argon2 takes tens of milliseconds by design, so it runs in a thread. The lookup uses its own
+    # short connection: no request transaction may stay open across an await (see http/routing.py).
+    with db.get_bind().execution_options(sqlite_immediate=False).connect() as conn:
+        row = conn.execute(
+            select(User.id, User.password_hash).where(func.lower(User.email) == email.strip().lower())
+        ).first()
+    ok = await run_in_threadpool(verify_password, row[1] if row else None, password)
+    user = db.get(User, row[0]) if row is not None and ok else None
+    if user is None:
+        raise Unauthenticated("bad_credentials")
+    return user
+
+
 def load_actor(db: Session, user: User, method: str) -> Actor:
     rows = db.execute(
         select(WorkspaceMember.workspace_id, WorkspaceMember.admin).where(
@@ -78,10 +91,24 @@ def load_actor(db: Session, user: User, method: str) -> Actor:
 
 async def authenticate(request: Request, db: Session, rate: Rate, cookie_name: str) -> Actor:
     """Authenticate, then charge the rate-limit bucket of (credential, IP); failures charge IP only."""
+    return await _charged(request, db, rate, _authenticate(request, db, (cookie_name, *LEGACY_COOKIES)))
+
+
+async def authenticate_password(request: Request, db: Session, rate: Rate, email: str, password: str) -> Actor:
+    """E-mail + password from a request body (``POST /sessions`` extension, O-8); charged like Basic."""
+    async def attempt() -> tuple[User, str]:
+        return await _password_user(db, email, password), "password"
+
+    return await _charged(request, db, rate, attempt())
+
+
+async def _charged(
+    request: Request, db: Session, rate: Rate, attempt: Coroutine[Any, Any, tuple[User, str]]
+) -> Actor:
     limiter = request.app.state.limiter
     ip = client_ip(request)
     try:
-        user, method = await _authenticate(request, db, (cookie_name, *LEGACY_COOKIES))
+        user, method = await attempt
     except Unauthenticated:
         wait = limiter.hit(f"ip:{ip}", rate)
         if wait:

@@ -39,6 +39,11 @@ class TransactionRoute(APIRoute):
         inner = super().get_route_handler()
 
         async def handler(request: Request) -> Response:
+            # Database work runs synchronously on the event loop, so a transaction must never be
+            # open across an ``await`` that suspends: another request of this worker would then
+            # block the loop waiting for its lock. Read the body before anything touches the DB.
+            if request.method not in ("GET", "HEAD"):
+                await request.body()
             try:
                 response = await inner(request)
             except DomainError as err:

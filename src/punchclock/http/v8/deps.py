@@ -13,6 +13,10 @@ from punchclock.domain.actor import Actor
 from punchclock.http import auth, wire
 
 
+async def settings_dep(request: Request) -> Settings:
+    return settings_of(request)
+
+
 def settings_of(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
@@ -25,11 +29,16 @@ async def current_actor(request: Request) -> Actor:
     return actor
 
 
+async def db_session(request: Request) -> Session:
+    # async on purpose: a plain ``def`` dependency would hop to the threadpool on every request.
+    return request_session(request)
+
+
 async def json_body(request: Request) -> Any:
     return await wire.read_json(request, settings_of(request).max_body_bytes)
 
 
-DbSession = Annotated[Session, Depends(request_session)]
+DbSession = Annotated[Session, Depends(db_session)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 Body = Annotated[Any, Depends(json_body)]
-AppSettings = Annotated[Settings, Depends(settings_of)]
+AppSettings = Annotated[Settings, Depends(settings_dep)]

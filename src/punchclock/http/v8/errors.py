@@ -88,6 +88,19 @@ MESSAGES: dict[str, str] = {
     "password_too_short": "Password should be at least 6 characters",
     "email_blank": "Email can't be blank",
     "password_blank": "Password can't be blank",
+    # users and workspaces (helper: users/auth/workspaces)
+    "fullname_too_long": "Fullname is too long (maximum {max} characters)",
+    "language_blank": "Language can't be blank",
+    "invalid_language": "Invalid language",
+    "invalid_duration_format": "Invalid duration format",
+    "default_rate_too_large": "Default hourly rate is too large",
+    # projects and tags (helper: projects/tags/task lists)
+    "project_id_not_found": "Project {id} not found",
+    "manager_only_id": "Only workspace admins and project managers can change project {id}",
+    # time entries (helper: time entries)
+    "time_entry_id_not_found": "Time entry {id} not found",
+    "duration_too_long": "Duration is too long (maximum 2147483647 seconds)",
+    "tag_name_too_long": "Tag name is too long (maximum {max} characters)",
 }
 
 STATUS: list[tuple[type[DomainError], int]] = [

@@ -59,3 +59,11 @@ async def client_projects(
     rows = projects.list_for_client(db, actor, client.id, only_active)
     views = access.views(db, actor)
     return json_response([project_out(p, views[p.workspace_id], actor.tz) for p in rows])
+
+
+@router.get("/workspaces/{workspace_id}/clients")
+async def workspace_clients(workspace_id: str, actor: CurrentActor, db: DbSession) -> Response:
+    wid = params.single_id(workspace_id)
+    rows = clients.list_workspace(db, actor, wid)
+    view = access.views(db, actor)[wid]
+    return json_response([client_out(c, view, actor.tz) for c in rows])

@@ -1,7 +1,106 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Sequence
+from typing import Any
 
+from fastapi import APIRouter, Response
+from sqlalchemy.orm import Session
+
+from punchclock.domain import access, projects, tasks
+from punchclock.domain.actor import Actor
 from punchclock.http.routing import V8Route
+from punchclock.http.v8 import params
+from punchclock.http.v8.deps import Body, CurrentActor, DbSession
+from punchclock.http.v8.schemas.project_users import project_user_out
+from punchclock.http.v8.schemas.projects import ProjectIn, project_out
+from punchclock.http.v8.schemas.tasks import task_out
+from punchclock.http.wire import json_response
+from punchclock.models import Project, Task
 
 router = APIRouter(route_class=V8Route, tags=["projects"])
+
+
+def _project(db: Session, actor: Actor, project: Project) -> dict[str, Any]:
+    view = access.views(db, actor)[project.workspace_id]
+    estimated = projects.auto_estimates(db, [project]).get(project.id)
+    return project_out(project, view, actor.tz, estimated_hours=estimated)
+
+
+def _tasks(db: Session, actor: Actor, items: Sequence[Task], fields: frozenset[str]) -> list[dict[str, Any]]:
+    """Task list items with tracked seconds and assignee names fetched in one query each."""
+    tracked = tasks.tracked_seconds(db, [t.id for t in items])
+    names = tasks.user_names(db, [t.user_id for t in items]) if "uname" in fields else {}
+    return [
+        task_out(t, actor.tz, tracked_seconds=tracked.get(t.id, 0), fields=fields,
+                 uname=names.get(t.user_id) if t.user_id is not None else None)
+        for t in items
+    ]
+
+
+@router.post("/projects")
+async def create_project(actor: CurrentActor, db: DbSession, body: Body) -> Response:
+    data, _ = params.unwrap(body, "project", ProjectIn)
+    project = projects.create(db, actor, data.model_dump(exclude_unset=True))
+    return json_response({"data": _project(db, actor, project)})
+
+
+@router.get("/projects/{project_id}")
+async def get_project(project_id: str, actor: CurrentActor, db: DbSession) -> Response:
+    project = projects.get(db, actor, params.single_id(project_id))
+    return json_response({"data": _project(db, actor, project)})
+
+
+@router.put("/projects/{project_id}")
+async def update_project(project_id: str, actor: CurrentActor, db: DbSession, body: Body) -> Response:
+    pid = params.single_id(project_id)
+    data, _ = params.unwrap(body, "project", ProjectIn)
+    project = projects.update_project(db, actor, pid, data.model_dump(exclude_unset=True))
+    return json_response({"data": _project(db, actor, project)})
+
+
+@router.delete("/projects/{project_ids}")
+async def delete_projects(project_ids: str, actor: CurrentActor, db: DbSession) -> Response:
+    ids, is_list = params.parse_ids(project_ids)
+    return json_response(projects.delete_many(db, actor, ids, name_ids=is_list))
+
+
+@router.get("/projects/{project_id}/project_users")
+async def project_users(project_id: str, actor: CurrentActor, db: DbSession, fields: str | None = None) -> Response:
+    project, members = projects.project_users(db, actor, params.single_id(project_id))
+    wanted = params.fields_set(fields)
+    names = tasks.user_names(db, [m.user_id for m in members]) if "fullname" in wanted else {}
+    view = access.views(db, actor)[project.workspace_id]
+    return json_response([project_user_out(m, view, actor.tz, fullname=names.get(m.user_id)) for m in members])
+
+
+@router.get("/projects/{project_id}/tasks")
+async def project_tasks(project_id: str, actor: CurrentActor, db: DbSession, active: str | None = None,
+                        fields: str | None = None) -> Response:
+    pid = params.single_id(project_id)
+    items = tasks.list_for_project(db, actor, pid, params.tristate(active, "active", True))
+    return json_response(_tasks(db, actor, items, params.fields_set(fields)))
+
+
+@router.get("/workspaces/{workspace_id}/projects")
+async def workspace_projects(workspace_id: str, actor: CurrentActor, db: DbSession, active: str | None = None,
+                             actual_hours: str | None = None, only_templates: str | None = None) -> Response:
+    wid = params.single_id(workspace_id)
+    only_active = params.tristate(active, "active", True)
+    with_hours = params.flag(actual_hours, "actual_hours", False)
+    templates = params.flag(only_templates, "only_templates", False)
+    rows = projects.list_workspace(db, actor, wid, only_active, templates)
+    hours = projects.actual_hours(db, [p.id for p in rows]) if with_hours else {}
+    estimates = projects.auto_estimates(db, rows)
+    view = access.views(db, actor)[wid]
+    return json_response([
+        project_out(p, view, actor.tz, actual_hours=hours.get(p.id), estimated_hours=estimates.get(p.id))
+        for p in rows
+    ])
+
+
+@router.get("/workspaces/{workspace_id}/tasks")
+async def workspace_tasks(workspace_id: str, actor: CurrentActor, db: DbSession, active: str | None = None,
+                          fields: str | None = None) -> Response:
+    wid = params.single_id(workspace_id)
+    items = tasks.list_workspace(db, actor, wid, params.tristate(active, "active", True))
+    return json_response(_tasks(db, actor, items, params.fields_set(fields)))

@@ -1,7 +1,39 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
+from punchclock.domain import tags
 from punchclock.http.routing import V8Route
+from punchclock.http.v8 import params
+from punchclock.http.v8.deps import Body, CurrentActor, DbSession
+from punchclock.http.v8.schemas.tags import TagIn, tag_out
+from punchclock.http.wire import json_response
 
 router = APIRouter(route_class=V8Route, tags=["tags"])
+
+
+@router.post("/tags")
+async def create_tag(actor: CurrentActor, db: DbSession, body: Body) -> Response:
+    data, _ = params.unwrap(body, "tag", TagIn)
+    tag = tags.create(db, actor, data.model_dump(exclude_unset=True))
+    return json_response({"data": tag_out(tag, actor.tz)})
+
+
+@router.put("/tags/{tag_id}")
+async def update_tag(tag_id: str, actor: CurrentActor, db: DbSession, body: Body) -> Response:
+    tid = params.single_id(tag_id)
+    data, _ = params.unwrap(body, "tag", TagIn)
+    changes = data.model_dump(exclude_unset=True)
+    changes.pop("workspace_id", None)  # cannot change (O-17)
+    return json_response({"data": tag_out(tags.update_tag(db, actor, tid, changes), actor.tz)})
+
+
+@router.delete("/tags/{tag_id}")
+async def delete_tag(tag_id: str, actor: CurrentActor, db: DbSession) -> Response:
+    return json_response([tags.delete(db, actor, params.single_id(tag_id))])
+
+
+@router.get("/workspaces/{workspace_id}/tags")
+async def workspace_tags(workspace_id: str, actor: CurrentActor, db: DbSession) -> Response:
+    wid = params.single_id(workspace_id)
+    return json_response([tag_out(t, actor.tz) for t in tags.list_workspace(db, actor, wid)])

@@ -1,12 +1,47 @@
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
+
+from pydantic import BeforeValidator, Field
 
 from punchclock.domain.access import View
 from punchclock.domain.colors import hex_color
+from punchclock.http.v8.schemas import Bool, WireId, WireIn
 from punchclock.http.wire import compact, render_ts
 from punchclock.models import Project
+
+MAX_INT32 = 2**31 - 1
+#: Rates are stored as integer cents in a 64-bit column; anything near that is a typo, not a rate.
+MAX_RATE = Decimal("1000000000")
+
+
+def _no_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("boolean is not a number")
+    return value
+
+
+Int32 = Annotated[int, BeforeValidator(_no_bool), Field(ge=-MAX_INT32, le=MAX_INT32)]
+Rate = Annotated[Decimal, Field(le=MAX_RATE, ge=-MAX_RATE, allow_inf_nan=False)]
+
+
+class ProjectIn(WireIn):
+    name: str | None = None
+    workspace_id: WireId | None = Field(None, validation_alias="wid")
+    client_id: WireId | None = Field(None, validation_alias="cid")
+    active: Bool | None = None
+    is_private: Bool | None = None
+    template: Bool | None = None
+    template_id: WireId | None = None
+    billable: Bool | None = None
+    auto_estimates: Bool | None = None
+    estimated_hours: Int32 | None = None
+    rate: Rate | None = None
+    currency: str | None = None
+    #: A palette id as number or numeric string; the domain checks it ("Invalid color").
+    color: Any = None
 
 
 def project_out(p: Project, view: View, tz: ZoneInfo, *, actual_hours: int | None = None,

@@ -1,0 +1,82 @@
+"""Tags of a workspace (30-clients-projects-tags-tasks §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from punchclock.domain import access, validation
+from punchclock.domain.actor import Actor
+from punchclock.domain.errors import Invalid, NotFound
+from punchclock.models import Tag, TimeEntryTag
+from punchclock.models._common import utcnow
+
+
+def name_taken(db: Session, workspace_id: int, name: str, exclude_id: int | None = None) -> bool:
+    """Case-insensitive uniqueness among the workspace's live tags (O-44)."""
+    stmt = select(Tag.id).where(
+        Tag.workspace_id == workspace_id,
+        func.lower(Tag.name) == name.lower(),
+        Tag.deleted_at.is_(None),
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(Tag.id != exclude_id)
+    return db.scalar(stmt.limit(1)) is not None
+
+
+def _clean_unique_name(db: Session, workspace_id: int, value: Any, exclude_id: int | None = None) -> str:
+    name = validation.clean_name(value)
+    if name_taken(db, workspace_id, name, exclude_id):
+        raise Invalid("name_taken")
+    return name
+
+
+def create(db: Session, actor: Actor, changes: Mapping[str, Any]) -> Tag:
+    """Any member may create a tag; ``wid`` is required (no default workspace, O-14)."""
+    workspace_id = changes.get("workspace_id")
+    if workspace_id is None:
+        raise Invalid("workspace_blank")
+    workspace = access.load_workspace(db, actor, workspace_id)
+    tag = Tag(workspace_id=workspace.id, name=_clean_unique_name(db, workspace.id, changes.get("name")))
+    db.add(tag)
+    db.flush()
+    return tag
+
+
+def get(db: Session, actor: Actor, tag_id: int) -> Tag:
+    tag = db.scalars(access.readable_tags(actor).where(Tag.id == tag_id)).first()
+    if tag is None:
+        raise NotFound("tag_not_found")
+    return tag
+
+
+def update_tag(db: Session, actor: Actor, tag_id: int, changes: Mapping[str, Any]) -> Tag:
+    """Admins only; only the name changes (entries reference the tag row, so they show the new name)."""
+    tag = get(db, actor, tag_id)
+    access.require_admin(actor, tag.workspace_id)
+    if changes.get("name") is not None:
+        tag.name = _clean_unique_name(db, tag.workspace_id, changes["name"], tag.id)
+    tag.updated_at = utcnow()
+    db.flush()
+    return tag
+
+
+def delete(db: Session, actor: Actor, tag_id: int) -> int:
+    """Tombstone the tag and take it off every time entry, leaving the entries' ``at`` unchanged."""
+    tag = get(db, actor, tag_id)
+    access.require_admin(actor, tag.workspace_id)
+    now = utcnow()
+    db.execute(update(Tag).where(Tag.id == tag.id).values(deleted_at=now, updated_at=now),
+               execution_options={"synchronize_session": "fetch"})
+    db.execute(sql_delete(TimeEntryTag).where(TimeEntryTag.tag_id == tag.id))
+    db.flush()
+    return tag.id
+
+
+def list_workspace(db: Session, actor: Actor, workspace_id: int) -> Sequence[Tag]:
+    access.require_member(actor, workspace_id)
+    return db.scalars(access.readable_tags(actor).where(Tag.workspace_id == workspace_id).order_by(Tag.id)).all()

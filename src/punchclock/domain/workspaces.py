@@ -1,0 +1,103 @@
+"""Workspaces: the caller's list, one workspace, settings, the admin's user list."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from punchclock.db.types import CENT
+from punchclock.domain import access, validation
+from punchclock.domain.actor import Actor
+from punchclock.domain.errors import Invalid
+from punchclock.models import User, Workspace, WorkspaceMember
+from punchclock.models._common import utcnow
+
+MAX_NAME = 140
+ROUNDING = (-1, 0, 1)
+ROUNDING_MINUTES = (0, 1, 5, 6, 10, 12, 15, 30, 60, 240)  # O-25
+#: Far above any real hourly rate; keeps the integer-cents column in range.
+MAX_RATE = Decimal("1000000000")
+FLAGS = (
+    "only_admins_may_create_projects",
+    "only_admins_see_billable_rates",
+    "only_admins_see_team_dashboard",
+    "projects_billable_by_default",
+)
+
+
+def list_mine(db: Session, actor: Actor) -> Sequence[Workspace]:
+    """Workspaces of the actor's active memberships, by id (O-30)."""
+    return db.scalars(access.readable_workspaces(actor)).all()
+
+
+def get(db: Session, actor: Actor, workspace_id: int) -> Workspace:
+    return access.load_workspace(db, actor, workspace_id)
+
+
+def update(db: Session, actor: Actor, workspace_id: int, changes: Mapping[str, Any]) -> Workspace:
+    """Admins only. Validates every field first (all messages at once), then changes.
+
+    ``None`` values are ignored (no workspace setting can be emptied). ``default_hourly_rate`` is
+    accepted but not stored on a non-premium workspace (O-23).
+    """
+    workspace = access.load_workspace(db, actor, workspace_id)
+    access.require_admin(actor, workspace.id)
+    problems: list[tuple[str, dict[str, Any]]] = []
+    new: dict[str, Any] = {}
+
+    def check(field: str, rule: Any) -> None:
+        value = changes.get(field)
+        if value is None:
+            return
+        try:
+            new[field] = rule(value)
+        except Invalid as err:
+            problems.extend(err.codes)
+
+    check("name", lambda v: validation.clean_name(v, max_len=MAX_NAME))
+    check("default_currency", validation.currency)
+    check("rounding", lambda v: _one_of(v, ROUNDING, "invalid_rounding"))
+    check("rounding_minutes", lambda v: _one_of(v, ROUNDING_MINUTES, "invalid_rounding_minutes"))
+    if workspace.premium:
+        check("default_hourly_rate", _rate)
+    for flag in FLAGS:
+        if changes.get(flag) is not None:
+            new[flag] = bool(changes[flag])
+    if problems:
+        raise Invalid.many(problems)
+
+    for field, value in new.items():
+        setattr(workspace, field, value)
+    workspace.updated_at = utcnow()
+    db.flush()
+    return workspace
+
+
+def _one_of(value: Any, allowed: tuple[int, ...], code: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value not in allowed:
+        raise Invalid(code)
+    return value
+
+
+def _rate(value: Decimal) -> Decimal:
+    if value < 0:
+        raise Invalid("default_rate_negative")
+    if value > MAX_RATE:
+        raise Invalid("default_rate_too_large")
+    # Stored as cents, half-up (00-conventions §3.3): answer with what is stored.
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def users(db: Session, actor: Actor, workspace_id: int) -> Sequence[User]:
+    """``GET /workspaces/{id}/users``: admins only; every linked user, pending invitees too (O-26, O-30)."""
+    access.require_admin(actor, workspace_id)
+    return db.scalars(
+        select(User)
+        .join(WorkspaceMember, WorkspaceMember.user_id == User.id)
+        .where(WorkspaceMember.workspace_id == workspace_id)
+        .order_by(User.id)
+    ).all()

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+
+from punchclock.http.v8.schemas import WireId, WireIn
+from punchclock.http.wire import compact, render_ts
+from punchclock.models import Tag
+
+
+class TagIn(WireIn):
+    name: str | None = None
+    workspace_id: WireId | None = Field(None, validation_alias="wid")
+
+
+def tag_out(tag: Tag, tz: ZoneInfo, *, deleted: bool = False) -> dict[str, Any]:
+    return compact({
+        "id": tag.id,
+        "wid": tag.workspace_id,
+        "name": tag.name,
+        "at": render_ts(tag.updated_at, tz),
+        "server_deleted_at": render_ts(tag.deleted_at, tz) if deleted else None,
+    })
