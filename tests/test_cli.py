@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -253,7 +254,7 @@ class TestDemo:
             assert 30 * 60 < e.duration <= 150 * 60
             assert time(8, 30) <= e.start.time() and e.stop.time() <= time(18, 0)
             assert e.created_with == "punchclock demo" and e.description != ""
-        for a, b in zip(entries, entries[1:], strict=False):
+        for a, b in itertools.pairwise(entries):
             assert a.stop is not None and (a.stop <= b.start)  # no overlaps
         first_day = [e for e in entries if e.start.date() == date(2023, 10, 2)]
         assert [(e.start.time(), e.duration // 60, e.description) for e in first_day] == [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import sessionmaker
@@ -22,16 +23,19 @@ RETIRED = re.compile(r"^/(api/v[1-7]|reports/api/v1)(/|$)")
 
 
 class EdgeMiddleware:
-    """Pure ASGI (no per-request task overhead): trailing slash, retired versions, Warning header."""
+    """Pure ASGI (no per-request task overhead): trailing slash, retired versions, body size, Warning header."""
 
-    def __init__(self, app: ASGIApp, warning: str | None) -> None:
+    def __init__(self, app: ASGIApp, warning: str | None, max_body_bytes: int = 1024 * 1024) -> None:
         self.app = app
         self.warning = warning.encode() if warning else None
+        self.max_body = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if self.warning is not None:
+            send = _with_header(send, b"warning", self.warning)
         path: str = scope["path"]
         if len(path) > 1 and path.endswith("/"):
             scope = {**scope, "path": path.rstrip("/") or "/"}
@@ -45,23 +49,65 @@ class EdgeMiddleware:
             )
             await _raw(send, 410, body)
             return
-        if self.warning is None:
-            await self.app(scope, receive, send)
-            return
-        warning = self.warning
+        if scope["method"] in ("POST", "PUT", "PATCH", "DELETE"):
+            length = _content_length(scope)
+            if length is not None and length > self.max_body:
+                await _raw(send, 400, _too_large(path))
+                return
+            receive = _bounded(receive, self.max_body)
+        await self.app(scope, receive, send)
 
-        async def send_with_warning(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), (b"warning", warning)]}
-            await send(message)
 
-        await self.app(scope, receive, send_with_warning)
+def _with_header(send: Send, name: bytes, value: bytes) -> Send:
+    async def send_with_header(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []), (name, value)]}
+        await send(message)
+
+    return send_with_header
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None
+
+
+def _bounded(receive: Receive, limit: int) -> Receive:
+    """Stop reading a body (chunked, or with a lying length) once it passed ``limit``.
+
+    The truncated body is still longer than the limit, so ``wire.read_json`` answers 400 for it;
+    memory stays bounded by the limit plus one chunk. Whoever listens after that hears a disconnect.
+    """
+    received = 0
+
+    async def bounded_receive() -> Message:
+        nonlocal received
+        if received > limit:
+            return {"type": "http.disconnect"}
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                message = {**message, "more_body": False}
+        return message
+
+    return bounded_receive
+
+
+def _too_large(path: str) -> bytes:
+    message = "Request body too large"
+    if path.startswith("/reports/"):
+        return orjson.dumps({"error": {"message": message, "tip": "Send a smaller request.", "code": 400}})
+    return orjson.dumps([message])
 
 
 async def _raw(send: Send, status: int, body: bytes) -> None:
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", wire.JSON_TYPE.encode()),
-                            (b"content-length", str(len(body)).encode())]})
+                            (b"content-length", str(len(body)).encode()),
+                            (b"cache-control", b"no-store")]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -113,5 +159,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def health() -> Any:
         return {"status": "ok"}
 
-    app.add_middleware(EdgeMiddleware, warning=settings.warning)
+    app.add_middleware(EdgeMiddleware, warning=settings.warning, max_body_bytes=settings.max_body_bytes)
     return app

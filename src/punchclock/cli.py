@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -189,7 +189,9 @@ def serve(
 @user_app.command("create")
 def user_create(
     email: Annotated[str, typer.Argument(help="E-mail address, used to log in.")],
-    password: Annotated[str | None, typer.Option(help="Password (at least 6 characters); generated if omitted.")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="Password (at least 6 characters); generated if omitted.")
+    ] = None,
     fullname: Annotated[str | None, typer.Option(help="Full name; derived from the e-mail if omitted.")] = None,
     timezone: Annotated[str, typer.Option(help="IANA time zone of the user.")] = "Etc/UTC",
 ) -> None:
@@ -213,7 +215,7 @@ def user_create(
         out.print(f"API token: {user.api_token}", markup=False)
 
 
-class Switch(str, Enum):
+class Switch(StrEnum):
     on = "on"
     off = "off"
 

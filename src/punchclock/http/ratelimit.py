@@ -13,6 +13,7 @@ import math
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -27,6 +28,14 @@ class Rate:
         return 1.0 / self.per_second
 
 
+#: Float slack for sums of intervals: 100 x 0.1 s must not come out as slightly more than 10 s.
+EPSILON = 1e-6
+
+
+def _whole_seconds(wait: float) -> int:
+    return max(1, math.ceil(wait - EPSILON))
+
+
 class Limiter(Protocol):
     def hit(self, key: str, rate: Rate) -> int:
         """0 when allowed, else the whole seconds to wait (>= 1)."""
@@ -34,20 +43,21 @@ class Limiter(Protocol):
 
 
 class MemoryLimiter:
-    """Per-process buckets; right for one worker only (config refuses several without Redis)."""
+    """Per-process buckets; right for one worker only (`punchclock serve` refuses several without Redis)."""
 
-    def __init__(self, max_keys: int = 100_000) -> None:
+    def __init__(self, max_keys: int = 100_000, clock: Callable[[], float] = time.monotonic) -> None:
         self._tat: OrderedDict[str, float] = OrderedDict()
         self._lock = threading.Lock()
         self._max = max_keys
+        self._clock = clock
 
     def hit(self, key: str, rate: Rate) -> int:
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             tat = max(self._tat.get(key, now), now)
             allowance = (rate.burst - 1) * rate.interval
-            if tat - now > allowance:
-                return max(1, math.ceil(tat - now - allowance))
+            if tat - now > allowance + EPSILON:
+                return _whole_seconds(tat - now - allowance)
             self._tat[key] = tat + rate.interval
             self._tat.move_to_end(key)
             if len(self._tat) > self._max:
@@ -55,13 +65,15 @@ class MemoryLimiter:
             return 0
 
 
+# One TIME call: reading seconds and microseconds from two calls could straddle a second boundary.
 _GCRA = """
-local now = tonumber(redis.call('TIME')[1]) + tonumber(redis.call('TIME')[2]) / 1000000
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local interval = tonumber(ARGV[1])
 local allowance = tonumber(ARGV[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or now)
 if tat < now then tat = now end
-if tat - now > allowance then
+if tat - now > allowance + 0.000001 then
   return tostring(tat - now - allowance)
 end
 tat = tat + interval
@@ -83,7 +95,7 @@ class RedisLimiter:
         wait = float(
             self._script(keys=[f"punchclock:rl:{key}"], args=[rate.interval, (rate.burst - 1) * rate.interval])
         )
-        return 0 if wait <= 0 else max(1, math.ceil(wait))
+        return 0 if wait <= 0 else _whole_seconds(wait)
 
     def ping(self) -> bool:
         return bool(self._client.ping())

@@ -171,7 +171,7 @@ class TestCreateTimeEntry:
         cases = [
             ({"duration": "abc"}, "Invalid duration"),
             ({"duration": True}, "Invalid duration"),
-            ({"duration": 60.5}, "Invalid duration"),
+            ({"duration": "60.5"}, "Invalid duration"),
             ({"billable": "yes"}, "Invalid billable"),
             ({"duronly": 1}, "Invalid duronly"),
             ({"pid": "x"}, "Invalid pid"),
@@ -191,6 +191,13 @@ class TestCreateTimeEntry:
         user = make_user(db)
         r = post(client, user, start="2023-10-02T07:00:00Z", duration="5400", wid=str(user.default_workspace_id))
         assert (r.json()["data"]["duration"], r.json()["data"]["wid"]) == (5400, user.default_workspace_id)
+
+    def test_fractional_durations_are_truncated(self, client: TestClient, db: Session) -> None:
+        user = make_user(db)
+        r = post(client, user, start="2023-10-02T07:00:00.000Z", duration=0.3333 * 3600)  # TogglPy: hours * 3600
+        assert (r.json()["data"]["duration"], r.json()["data"]["stop"]) == (1199, "2023-10-02T07:19:59+00:00")
+        r = post(client, user, start="2023-10-02T08:00:00Z", duration=-0.5)
+        assert r.json()["data"]["duration"] == -epoch("2023-10-02T08:00:00+00:00")
 
     def test_duration_longer_than_storable(self, client: TestClient, db: Session) -> None:
         user = make_user(db)

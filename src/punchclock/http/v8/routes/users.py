@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from punchclock.config import Settings
@@ -34,7 +35,7 @@ def _parse_since(value: str | None) -> datetime | None:
     return datetime.fromtimestamp(min(max(int(value), 0), _MAX_EPOCH), UTC)
 
 
-def _me_body(db: Any, actor: Actor, settings: Settings, with_related_data: str | None, since: str | None
+def _me_body(db: Session, actor: Actor, settings: Settings, with_related_data: str | None, since: str | None
              ) -> dict[str, Any]:
     """``{"since": <now>, "data": user}`` shared by ``GET /me`` and ``POST /sessions``."""
     related = params.flag(with_related_data, "with_related_data", False)
@@ -54,7 +55,7 @@ def _session_cookie(settings: Settings, value: str, max_age: int) -> str:
     return f"{settings.session_cookie_name}={value}; Path=/; HttpOnly{secure}; SameSite=Lax; Max-Age={max_age}"
 
 
-def _with_new_session(db: Any, actor: Actor, settings: Settings, body: dict[str, Any]) -> Response:
+def _with_new_session(db: Session, actor: Actor, settings: Settings, body: dict[str, Any]) -> Response:
     # GET /me reads in a deferred SQLite transaction, which cannot be upgraded to a writer once
     # another connection committed (SQLITE_BUSY_SNAPSHOT, no busy wait). Nothing was written yet:
     # end the reads so that the session row starts a transaction of its own.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime, tzinfo
 from typing import Annotated, Any
@@ -16,14 +17,17 @@ from punchclock.http.wire import compact, parse_ts, render_ts
 from punchclock.models import TimeEntry
 
 
-def _not_bool(value: Any) -> Any:
+def _seconds(value: Any) -> Any:
+    """Booleans are not numbers; fractional seconds are dropped (TogglPy sends ``hours * 3600``)."""
     if isinstance(value, bool):
         raise ValueError("boolean is not a number")
+    if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+        return math.trunc(value) if value >= 0 or value <= -1 else -1
     return value
 
 
 #: Whole seconds; numbers or numeric strings, never booleans; negative = running.
-Seconds = Annotated[int, BeforeValidator(_not_bool)]
+Seconds = Annotated[int, BeforeValidator(_seconds)]
 
 
 class TimeEntryIn(WireIn):
