@@ -7,7 +7,9 @@ Starts two servers on free 127.0.0.1 ports, each one uvicorn worker with the sam
 
 * punchclock (``python -m punchclock serve``) on a SQLite file in a temporary directory, rate limit off;
 * ``bare``: a raw ASGI app answering every request with a small JSON body, the ceiling any
-  framework on this stack can reach.
+  framework on this stack can reach;
+* a reference FastAPI app with one ``async def`` route returning the same body: the framework's own
+  ceiling, shown as the last row of each concurrency level.
 
 Then measures requests per second and p50/p99 latency for
 
@@ -80,6 +82,21 @@ def serve_bare(port: int) -> None:
     import uvicorn
 
     uvicorn.run(bare_app, host="127.0.0.1", port=port, access_log=False, log_level="warning")
+
+
+def serve_fastapi(port: int) -> None:
+    """Reference: the framework's own ceiling, one ``async def`` route returning the same bytes."""
+    import uvicorn
+    from fastapi import FastAPI
+    from fastapi.responses import Response
+
+    app = FastAPI()
+
+    @app.get("/")
+    async def hello() -> Response:
+        return Response(BARE_BODY, media_type="application/json; charset=utf-8")
+
+    uvicorn.run(app, host="127.0.0.1", port=port, access_log=False, log_level="warning")
 
 
 # -- servers ----------------------------------------------------------------------------------------
@@ -315,7 +332,7 @@ def table(rows: list[tuple[str, int, Result, Result, bool]]) -> str:
     for name, conns, ours, bare, pair in rows:
         label = f"{name} ({ours.rps / 2:,.0f} pairs/s)" if pair else name
         ratio = ours.rps / bare.rps
-        flag = "" if ratio >= TARGET else " (below target)"
+        flag = "" if ratio >= TARGET or name.startswith("reference") else " (below target)"
         lines.append(
             f"| {label} | {conns} | {ours.rps:,.0f} | {bare.rps:,.0f} | {ratio:.0%}{flag} | {ours.p50_ms:.2f} "
             f"| {ours.p99_ms:.2f} | {bare.p50_ms:.2f} | {bare.p99_ms:.2f} | {ours.errors} |"
@@ -330,9 +347,13 @@ def main() -> None:
     parser.add_argument("--tool", choices=("wrk", "httpx"), default="wrk" if shutil.which("wrk") else "httpx")
     parser.add_argument("--no-append", action="store_true", help=f"do not append to {RESULTS.relative_to(ROOT)}")
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    parser.add_argument("--serve-fastapi", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_bare:
         serve_bare(args.serve_bare)
+        return
+    if args.serve_fastapi:
+        serve_fastapi(args.serve_fastapi)
         return
     levels = [int(c) for c in args.connections.split(",")]
 
@@ -342,31 +363,39 @@ def main() -> None:
         Scenario(f"GET /api/v8/time_entries ({LIST_ENTRIES} entries)", list_path(), "get", "ours"),
     ]
     bare_scenario = Scenario("bare ASGI JSON", "/", "get", "bare")
+    reference = Scenario("reference: FastAPI, one async route", "/", "get", "fastapi")
 
     with tempfile.TemporaryDirectory(prefix="punchclock-bench-") as tmp:
         work = Path(tmp)
-        ours_port, bare_port = free_port(), free_port()
+        ours_port, bare_port, fastapi_port = free_port(), free_port(), free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("PUNCHCLOCK_")}
         env.update(PUNCHCLOCK_DATABASE_URL=f"sqlite:///{work / 'bench.db'}", PUNCHCLOCK_RATE_LIMIT="false")
         ours_cmd = [sys.executable, "-m", "punchclock", "serve", "--host", "127.0.0.1", "--port", str(ours_port),
                     "--workers", "1", "--no-access-log"]
         bare_cmd = [sys.executable, str(Path(__file__).resolve()), "--serve-bare", str(bare_port)]
+        fastapi_cmd = [sys.executable, str(Path(__file__).resolve()), "--serve-fastapi", str(fastapi_port)]
         ours_base, bare_base = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{bare_port}"
+        fastapi_base = f"http://127.0.0.1:{fastapi_port}"
 
         results: dict[tuple[str, int], Result] = {}
         with process(ours_cmd, env, work / "ours.log", ours_base + "/health"), \
-                process(bare_cmd, env, work / "bare.log", bare_base + "/"):
+                process(bare_cmd, env, work / "bare.log", bare_base + "/"), \
+                process(fastapi_cmd, env, work / "fastapi.log", fastapi_base + "/"):
             tokens = arrange(ours_base, max(levels))
             for conns in levels:
                 results[("bare", conns)] = measure(args.tool, bare_base, bare_scenario, conns, args.duration, tokens,
                                                    work)
                 print(f"bare ASGI JSON, {conns} conn.: {results[('bare', conns)].rps:,.0f} req/s", flush=True)
+                results[(reference.name, conns)] = measure(args.tool, fastapi_base, reference, conns, args.duration,
+                                                           tokens, work)
+                print(f"{reference.name}, {conns} conn.: {results[(reference.name, conns)].rps:,.0f} req/s",
+                      flush=True)
                 for sc in scenarios:
                     results[(sc.name, conns)] = measure(args.tool, ours_base, sc, conns, args.duration, tokens, work)
                     print(f"{sc.name}, {conns} conn.: {results[(sc.name, conns)].rps:,.0f} req/s", flush=True)
 
     rows = [(sc.name, conns, results[(sc.name, conns)], results[("bare", conns)], sc.kind == "pair")
-            for conns in levels for sc in scenarios]
+            for conns in levels for sc in [*scenarios, reference]]
     report = table(rows)
     tool = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split(" [")[0] \
         if args.tool == "wrk" else "httpx (asyncio)"

@@ -64,15 +64,19 @@ def any_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.fixture
 def session_for() -> Iterator[Any]:
-    engines: list[Any] = []
+    """Sessions for reading what a command wrote; closed at the end, so no transaction outlives the test
+    (an open one would block the next test's TRUNCATE on PostgreSQL)."""
+    opened: list[tuple[Any, Session]] = []
 
     def open_session(url: str) -> Session:
         engine = make_engine(url)
-        engines.append(engine)
-        return Session(engine)
+        session = Session(engine)
+        opened.append((engine, session))
+        return session
 
     yield open_session
-    for engine in engines:
+    for engine, session in opened:
+        session.close()
         engine.dispose()
 
 

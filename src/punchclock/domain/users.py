@@ -344,7 +344,3 @@ def end_session(db: Session, user_id: int, secret: str) -> None:
         delete(AuthSession).where(AuthSession.user_id == user_id, AuthSession.token_hash == security.digest(secret))
     )
 
-
-def find_by_email(db: Session, email: str) -> User | None:
-    return db.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-
