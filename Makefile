@@ -22,6 +22,7 @@ test: $(BIN)/python
 	$(BIN)/pytest
 
 lint: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
 	$(BIN)/ruff check src tests bench
 
 # API throughput against a bare ASGI app on the same uvicorn stack; appends to bench/results/api.md.

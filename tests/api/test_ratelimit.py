@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from punchclock.app import create_app
 from punchclock.config import Settings
 from punchclock.http.ratelimit import MemoryLimiter, RedisLimiter
-from punchclock.models import Client
+from punchclock.models import Client, User
 from tests.factories import basic, make_user, token_auth
 
 LIMITED = ["Too many requests, slow down"]
@@ -98,6 +98,20 @@ class Scenarios:
                 assert 95 <= int(r.headers["retry-after"]) <= 100
         finally:
             app.state.engine.dispose()
+
+    def test_anonymous_signups_charge_the_ip_bucket(self, settings: Settings, db: Session) -> None:
+        slow = settings.model_copy(update={"v8_rate_per_second": 0.01})  # argon2 hashing takes time
+        app = create_app(slow)
+        try:
+            with TestClient(app) as c:
+                seen = [c.post("/api/v8/signups", json={"user": {"email": f"new{i}@example.org",
+                                                                 "password": "secret-pass-1"}}).status_code
+                        for i in range(4)]
+        finally:
+            app.state.engine.dispose()
+        assert seen == [200, 200, 200, 429]
+        db.expire_all()
+        assert db.scalar(select(func.count()).select_from(User)) == 3
 
     def test_ip_bucket_is_per_ip(self, client: TestClient, db: Session, app: object) -> None:
         assert statuses(client, 4, headers=BAD) == [403, 403, 403, 429]

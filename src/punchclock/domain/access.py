@@ -158,7 +158,12 @@ def readable_time_entries(actor: Actor, *, with_deleted: bool = False) -> Select
 
 
 def views(db: Session, actor: Actor) -> dict[int, View]:
-    """``View`` of every workspace the actor belongs to, from one query."""
+    """``View`` of every workspace the actor belongs to (flags loaded at authentication, else one query)."""
+    if actor.rates_hidden is not None:
+        return {
+            wid: View(show_rates=actor.is_admin(wid) or not hidden, admin=actor.is_admin(wid))
+            for wid, hidden in actor.rates_hidden.items()
+        }
     rows = db.execute(
         select(Workspace.id, Workspace.only_admins_see_billable_rates).where(
             _in_my_workspaces(actor, Workspace.id)

@@ -21,6 +21,8 @@ class Actor:
     workspaces: dict[int, bool] = field(default_factory=dict)
     #: How the caller authenticated: "token", "password" or "session".
     method: str = "token"
+    #: workspace id -> ``only_admins_see_billable_rates``, loaded with the memberships (saves a query).
+    rates_hidden: dict[int, bool] | None = None
 
     @property
     def id(self) -> int:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from datetime import timedelta
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import func, select
+from sqlalchemy import Row, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -17,7 +17,7 @@ from punchclock.domain.actor import Actor
 from punchclock.domain.errors import RateLimited, Unauthenticated
 from punchclock.domain.security import digest, new_session_secret, verify_password
 from punchclock.http.ratelimit import Rate
-from punchclock.models import AuthSession, User, WorkspaceMember
+from punchclock.models import AuthSession, User, Workspace, WorkspaceMember
 from punchclock.models._common import utcnow
 
 LEGACY_COOKIES = ("toggl_api_session_new", "toggl_api_session")
@@ -41,27 +41,45 @@ def _basic(header: str) -> tuple[str, str]:
     return user, password
 
 
-async def _authenticate(request: Request, db: Session, cookie_names: tuple[str, ...]) -> tuple[User, str]:
+# The hot path: one statement, built once, finds the user and their active memberships together.
+_MEMBERSHIPS = (
+    select(User, WorkspaceMember.workspace_id, WorkspaceMember.admin, Workspace.only_admins_see_billable_rates)
+    .outerjoin(WorkspaceMember, and_(WorkspaceMember.user_id == User.id, WorkspaceMember.active.is_(True)))
+    .outerjoin(Workspace, Workspace.id == WorkspaceMember.workspace_id)
+)
+_BY_TOKEN = _MEMBERSHIPS.where(User.api_token == bindparam("token"))
+_BY_SESSION = _MEMBERSHIPS.join(AuthSession, AuthSession.user_id == User.id).where(
+    AuthSession.token_hash == bindparam("digest"), AuthSession.expires_at > bindparam("now")
+)
+
+Authenticated = tuple[User, str, Actor | None]
+
+
+def _with_memberships(rows: Sequence[Row[Any]], method: str) -> Authenticated:
+    user = rows[0][0]
+    members = [(wid, admin, hidden) for _, wid, admin, hidden in rows if wid is not None]
+    actor = Actor(user=user, workspaces={wid: admin for wid, admin, _ in members}, method=method,
+                  rates_hidden={wid: hidden for wid, _, hidden in members})
+    return user, method, actor
+
+
+async def _authenticate(request: Request, db: Session, cookie_names: tuple[str, ...]) -> Authenticated:
     header = request.headers.get("authorization")
     if header is not None:
         name, password = _basic(header)
         if password == "api_token":
-            user = db.scalar(select(User).where(User.api_token == name.strip()))
-            if user is not None:
-                return user, "token"
+            rows = db.execute(_BY_TOKEN, {"token": name.strip()}).all()
+            if rows:
+                return _with_memberships(rows, "token")
             # End the lookup's transaction: none may stay open across the password check's await.
             db.rollback()
-        return await _password_user(db, name, password), "password"
+        return await _password_user(db, name, password), "password", None
     for cookie in cookie_names:
         secret = request.cookies.get(cookie)
         if secret:
-            row = db.execute(
-                select(User, AuthSession.expires_at)
-                .join(AuthSession, AuthSession.user_id == User.id)
-                .where(AuthSession.token_hash == digest(secret))
-            ).first()
-            if row is not None and row[1] > utcnow():
-                return row[0], "session"
+            rows = db.execute(_BY_SESSION, {"digest": digest(secret), "now": utcnow()}).all()
+            if rows:
+                return _with_memberships(rows, "session")
             break
     raise Unauthenticated("bad_credentials")
 
@@ -96,19 +114,19 @@ async def authenticate(request: Request, db: Session, rate: Rate, cookie_name: s
 
 async def authenticate_password(request: Request, db: Session, rate: Rate, email: str, password: str) -> Actor:
     """E-mail + password from a request body (``POST /sessions`` extension, O-8); charged like Basic."""
-    async def attempt() -> tuple[User, str]:
-        return await _password_user(db, email, password), "password"
+    async def attempt() -> Authenticated:
+        return await _password_user(db, email, password), "password", None
 
     return await _charged(request, db, rate, attempt())
 
 
 async def _charged(
-    request: Request, db: Session, rate: Rate, attempt: Coroutine[Any, Any, tuple[User, str]]
+    request: Request, db: Session, rate: Rate, attempt: Coroutine[Any, Any, Authenticated]
 ) -> Actor:
     limiter = request.app.state.limiter
     ip = client_ip(request)
     try:
-        user, method = await attempt
+        user, method, actor = await attempt
     except Unauthenticated:
         wait = limiter.hit(f"ip:{ip}", rate)
         if wait:
@@ -118,7 +136,7 @@ async def _charged(
     wait = limiter.hit(key, rate)
     if wait:
         raise RateLimited(wait)
-    return load_actor(db, user, method)
+    return actor if actor is not None else load_actor(db, user, method)
 
 
 def charge_anonymous(request: Request, rate: Rate) -> None:
