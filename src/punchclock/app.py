@@ -8,8 +8,10 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from sqlalchemy.orm import sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from punchclock import __version__
@@ -120,6 +122,16 @@ def _error_for_path(request: Request, status: int, message: str) -> Response:
     return wire.json_response([message], status_code=status)
 
 
+def _allowed_methods(request: Request) -> str:
+    methods = {"OPTIONS"}
+    for regex, route_methods in request.app.state.allow_table:
+        if regex.match(request.url.path):
+            methods |= route_methods
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -142,9 +154,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for router in V8_ROUTERS:
         app.include_router(router, prefix="/api/v8")
+    # (path regex, methods) of every route, for OPTIONS answers (included routers are opaque).
+    app.state.allow_table = [
+        (compile_path("/api/v8" + route.path)[0], set(route.methods))
+        for router in V8_ROUTERS
+        for route in router.routes
+        if isinstance(route, APIRoute)
+    ]
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405 and request.method == "OPTIONS":
+            # 00-conventions §13: OPTIONS on any existing path answers 200 with the allowed methods.
+            return Response(status_code=200, headers={"Allow": _allowed_methods(request)})
         if exc.status_code == 405:
             return _error_for_path(request, 405, "Method not allowed")
         if exc.status_code == 404:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete as sql_delete
@@ -95,8 +95,7 @@ def _apply(db: Session, project: Project, workspace: Workspace, changes: Mapping
                     raise Invalid("estimated_hours_negative")
                 project.estimated_hours = hours
             if "rate" in changes:
-                rate = validation.rate(changes["rate"])
-                project.rate = None if rate is None else rate.quantize(CENT, rounding=ROUND_HALF_UP)
+                project.rate = validation.rate(changes["rate"])
             if "currency" in changes:
                 project.currency = validation.currency(changes["currency"])
         if ("name" in changes or "client_id" in changes) and name_taken(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from punchclock.domain.errors import Invalid
@@ -20,10 +20,20 @@ def clean_name(value: Any, max_len: int = 255, code: str = "name_blank") -> str:
     return name
 
 
-def rate(value: Decimal | None, code: str = "rate_negative") -> Decimal | None:
-    if value is not None and value < 0:
+#: Largest hourly rate accepted; keeps cents within a 64-bit column with room to multiply.
+MAX_RATE = Decimal("1000000000")
+CENT = Decimal("0.01")
+
+
+def rate(value: Decimal | None, code: str = "rate_negative", too_large: str = "rate_too_large") -> Decimal | None:
+    """A non-negative rate, rounded half-up to cents: what is stored is what is answered."""
+    if value is None:
+        return None
+    if not value.is_finite() or value < 0:
         raise Invalid(code)
-    return value
+    if value > MAX_RATE:
+        raise Invalid(too_large)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def currency(value: str | None) -> str | None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from punchclock.db.types import CENT
 from punchclock.domain import access, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid
@@ -20,7 +19,6 @@ MAX_NAME = 140
 ROUNDING = (-1, 0, 1)
 ROUNDING_MINUTES = (0, 1, 5, 6, 10, 12, 15, 30, 60, 240)  # O-25
 #: Far above any real hourly rate; keeps the integer-cents column in range.
-MAX_RATE = Decimal("1000000000")
 FLAGS = (
     "only_admins_may_create_projects",
     "only_admins_see_billable_rates",
@@ -84,12 +82,9 @@ def _one_of(value: Any, allowed: tuple[int, ...], code: str) -> int:
 
 
 def _rate(value: Decimal) -> Decimal:
-    if value < 0:
-        raise Invalid("default_rate_negative")
-    if value > MAX_RATE:
-        raise Invalid("default_rate_too_large")
-    # Stored as cents, half-up (00-conventions §3.3): answer with what is stored.
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    rate = validation.rate(value, "default_rate_negative", "default_rate_too_large")
+    assert rate is not None
+    return rate
 
 
 def users(db: Session, actor: Actor, workspace_id: int) -> Sequence[User]:

@@ -9,9 +9,10 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from sqlalchemy.exc import IntegrityError
 
 from punchclock.db.session import finish
-from punchclock.domain.errors import DomainError, Malformed, RateLimited
+from punchclock.domain.errors import DomainError, Invalid, Malformed, RateLimited
 from punchclock.http import wire
 from punchclock.http.v8 import errors as v8_errors
 
@@ -52,10 +53,18 @@ class TransactionRoute(APIRoute):
             except RequestValidationError as exc:
                 finish(request, commit=False)
                 return self.render_error(_validation_to_domain(exc))
+            except IntegrityError:
+                # A unique index caught what the service's own check raced past (two requests
+                # creating the same name at once): nothing was written, the client may retry.
+                finish(request, commit=False)
+                return self.render_error(Invalid("conflict"))
             except BaseException:
                 finish(request, commit=False)
                 raise
-            finish(request, commit=True)
+            try:
+                finish(request, commit=True)
+            except IntegrityError:
+                return self.render_error(Invalid("conflict"))
             return response
 
         return handler

@@ -57,6 +57,8 @@ MESSAGES: dict[str, str] = {
     "estimated_hours_negative": "Estimated hours can't be negative",
     "estimated_seconds_negative": "Estimated seconds can't be negative",
     "rate_negative": "Rate can't be negative",
+    "rate_too_large": "Rate is too large",
+    "conflict": "The change conflicts with a concurrent one, please retry",
     "default_rate_negative": "Default hourly rate can't be negative",
     "invalid_currency": "Invalid currency",
     "invalid_rounding": "Rounding must be -1, 0 or 1",

@@ -46,7 +46,8 @@ async def start_time_entry(actor: CurrentActor, db: DbSession, body: Body) -> Re
 
 
 # POST is a compatibility alias (old TogglPy versions; O-74).
-@router.api_route("/time_entries/current", methods=["GET", "POST"])
+@router.get("/time_entries/current")
+@router.post("/time_entries/current", operation_id="current_time_entry_post_alias")
 async def current_time_entry(actor: CurrentActor, db: DbSession) -> Response:
     entry = time_entries.current(db, actor)
     return json_response({"data": None if entry is None else _one(db, actor, entry)})
@@ -68,7 +69,8 @@ async def list_time_entries(
 
 
 # No body is needed and any body is ignored (00-conventions §2.1); POST is an alias (O-74).
-@router.api_route("/time_entries/{time_entry_id}/stop", methods=["PUT", "POST"])
+@router.put("/time_entries/{time_entry_id}/stop")
+@router.post("/time_entries/{time_entry_id}/stop", operation_id="stop_time_entry_post_alias")
 async def stop_time_entry(time_entry_id: str, actor: CurrentActor, db: DbSession) -> Response:
     entry = time_entries.stop(db, actor, params.single_id(time_entry_id))
     return json_response({"data": _one(db, actor, entry)})

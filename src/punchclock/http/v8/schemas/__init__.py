@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
@@ -9,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from punchclock.http.v8.params import MAX_ID
 
 WireId = Annotated[int, Field(ge=1, le=MAX_ID, strict=False)]
+#: Finite amounts only; the range check with its own message happens in domain.validation.rate.
+WireRate = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=30)]
 Bool = StrictBool
 
 

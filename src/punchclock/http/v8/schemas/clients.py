@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
 from punchclock.domain.access import View
-from punchclock.http.v8.schemas import WireId, WireIn
+from punchclock.http.v8.schemas import WireId, WireIn, WireRate
 from punchclock.http.wire import compact, render_ts
 from punchclock.models import Client
 
@@ -16,7 +15,7 @@ class ClientIn(WireIn):
     name: str | None = None
     workspace_id: WireId | None = Field(None, validation_alias="wid")
     notes: str | None = None
-    hourly_rate: Decimal | None = Field(None, validation_alias="hrate")
+    hourly_rate: WireRate | None = Field(None, validation_alias="hrate")
     currency: str | None = Field(None, validation_alias="cur")
 
 

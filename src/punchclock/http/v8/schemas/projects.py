@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -8,13 +7,11 @@ from pydantic import BeforeValidator, Field
 
 from punchclock.domain.access import View
 from punchclock.domain.colors import hex_color
-from punchclock.http.v8.schemas import Bool, WireId, WireIn
+from punchclock.http.v8.schemas import Bool, WireId, WireIn, WireRate
 from punchclock.http.wire import compact, render_ts
 from punchclock.models import Project
 
 MAX_INT32 = 2**31 - 1
-#: Rates are stored as integer cents in a 64-bit column; anything near that is a typo, not a rate.
-MAX_RATE = Decimal("1000000000")
 
 
 def _no_bool(value: Any) -> Any:
@@ -24,7 +21,7 @@ def _no_bool(value: Any) -> Any:
 
 
 Int32 = Annotated[int, BeforeValidator(_no_bool), Field(ge=-MAX_INT32, le=MAX_INT32)]
-Rate = Annotated[Decimal, Field(le=MAX_RATE, ge=-MAX_RATE, allow_inf_nan=False)]
+Rate = WireRate
 
 
 class ProjectIn(WireIn):
