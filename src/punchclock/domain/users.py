@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from punchclock.domain import security
+from punchclock.domain import security, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid
 from punchclock.models import AuthSession, User, Workspace, WorkspaceMember
@@ -240,18 +240,8 @@ def update_me(db: Session, actor: Actor, changes: Mapping[str, Any], *, keep_ses
     ``password_check`` is ``check_password_change`` done beforehand; without it, it is done here.
     """
     user = actor.user
-    problems: list[tuple[str, dict[str, Any]]] = []
-    new: dict[str, Any] = {}
-
-    def check(field: str, rule: Any) -> None:
-        value = changes.get(field)
-        if value is None:
-            return
-        try:
-            new[field] = rule(value)
-        except Invalid as err:
-            problems.extend(err.codes)
-
+    checks = validation.FieldChecks(changes)
+    check = checks.check
     check("fullname", valid_fullname)
     check("email", valid_email)
     check("timezone", valid_timezone)
@@ -261,23 +251,21 @@ def update_me(db: Session, actor: Actor, changes: Mapping[str, Any], *, keep_ses
     check("duration_format", lambda v: _one_of(v, DURATION_FORMATS, "invalid_duration_format"))
     check("language", _language)
     check("default_workspace_id", lambda v: _default_workspace(actor, v))
-    for field in BOOLEAN_FIELDS:
-        if changes.get(field) is not None:
-            new[field] = bool(changes[field])
+    checks.flags(BOOLEAN_FIELDS)
+    new = checks.values
     if "email" in new and email_taken(db, new["email"], exclude_id=user.id):
-        problems.append(("email_taken", {}))
+        checks.fail("email_taken")
 
     password = changes.get("password")
     pw = password_check or check_password_change(user.password_hash, changes)
     if password is not None and pw is not None:
         if not changes.get("current_password"):
-            problems.append(("current_password_required", {}))
+            checks.fail("current_password_required")
         elif not pw.current_ok:
-            problems.append(("current_password_invalid", {}))
+            checks.fail("current_password_invalid")
         if len(password) < MIN_PASSWORD:
-            problems.append(("password_too_short", {}))
-    if problems:
-        raise Invalid.many(problems)
+            checks.fail("password_too_short")
+    checks.raise_problems()
 
     changed = False
     for field, value in new.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -40,3 +41,36 @@ def currency(value: str | None) -> str | None:
     if value is not None and not CURRENCY.match(value):
         raise Invalid("invalid_currency")
     return value
+
+
+class FieldChecks:
+    """Validate several fields of a partial update and report every failure at once.
+
+    ``check(field, rule)`` skips absent and ``None`` values; ``values`` collects what passed.
+    """
+
+    def __init__(self, changes: Mapping[str, Any]) -> None:
+        self.changes = changes
+        self.values: dict[str, Any] = {}
+        self.problems: list[tuple[str, dict[str, Any]]] = []
+
+    def check(self, field: str, rule: Callable[[Any], Any]) -> None:
+        value = self.changes.get(field)
+        if value is None:
+            return
+        try:
+            self.values[field] = rule(value)
+        except Invalid as err:
+            self.problems.extend(err.codes)
+
+    def flags(self, fields: Iterable[str]) -> None:
+        for field in fields:
+            if self.changes.get(field) is not None:
+                self.values[field] = bool(self.changes[field])
+
+    def fail(self, code: str) -> None:
+        self.problems.append((code, {}))
+
+    def raise_problems(self) -> None:
+        if self.problems:
+            raise Invalid.many(self.problems)

@@ -44,29 +44,16 @@ def update(db: Session, actor: Actor, workspace_id: int, changes: Mapping[str, A
     """
     workspace = access.load_workspace(db, actor, workspace_id)
     access.require_admin(actor, workspace.id)
-    problems: list[tuple[str, dict[str, Any]]] = []
-    new: dict[str, Any] = {}
-
-    def check(field: str, rule: Any) -> None:
-        value = changes.get(field)
-        if value is None:
-            return
-        try:
-            new[field] = rule(value)
-        except Invalid as err:
-            problems.extend(err.codes)
-
-    check("name", lambda v: validation.clean_name(v, max_len=MAX_NAME))
-    check("default_currency", validation.currency)
-    check("rounding", lambda v: _one_of(v, ROUNDING, "invalid_rounding"))
-    check("rounding_minutes", lambda v: _one_of(v, ROUNDING_MINUTES, "invalid_rounding_minutes"))
+    checks = validation.FieldChecks(changes)
+    checks.check("name", lambda v: validation.clean_name(v, max_len=MAX_NAME))
+    checks.check("default_currency", validation.currency)
+    checks.check("rounding", lambda v: _one_of(v, ROUNDING, "invalid_rounding"))
+    checks.check("rounding_minutes", lambda v: _one_of(v, ROUNDING_MINUTES, "invalid_rounding_minutes"))
     if workspace.premium:
-        check("default_hourly_rate", _rate)
-    for flag in FLAGS:
-        if changes.get(flag) is not None:
-            new[flag] = bool(changes[flag])
-    if problems:
-        raise Invalid.many(problems)
+        checks.check("default_hourly_rate", _rate)
+    checks.flags(FLAGS)
+    checks.raise_problems()
+    new = checks.values
 
     for field, value in new.items():
         setattr(workspace, field, value)
