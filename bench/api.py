@@ -78,13 +78,14 @@ async def bare_app(scope: dict[str, Any], receive: Callable[[], Awaitable[dict[s
     await send({"type": "http.response.body", "body": BARE_BODY})
 
 
-def serve_bare(port: int) -> None:
+def serve_bare(port: int, http: str, loop: str) -> None:
     import uvicorn
 
-    uvicorn.run(bare_app, host="127.0.0.1", port=port, access_log=False, log_level="warning")
+    uvicorn.run(bare_app, host="127.0.0.1", port=port, access_log=False, log_level="warning",
+                http=http, loop=loop)  # type: ignore[arg-type]
 
 
-def serve_fastapi(port: int) -> None:
+def serve_fastapi(port: int, http: str, loop: str) -> None:
     """Reference: the framework's own ceiling, one ``async def`` route returning the same bytes."""
     import uvicorn
     from fastapi import FastAPI
@@ -96,7 +97,8 @@ def serve_fastapi(port: int) -> None:
     async def hello() -> Response:
         return Response(BARE_BODY, media_type="application/json; charset=utf-8")
 
-    uvicorn.run(app, host="127.0.0.1", port=port, access_log=False, log_level="warning")
+    uvicorn.run(app, host="127.0.0.1", port=port, access_log=False, log_level="warning",
+                http=http, loop=loop)  # type: ignore[arg-type]
 
 
 # -- servers ----------------------------------------------------------------------------------------
@@ -346,14 +348,18 @@ def main() -> None:
     parser.add_argument("--connections", default="1,32", help="comma-separated concurrency levels")
     parser.add_argument("--tool", choices=("wrk", "httpx"), default="wrk" if shutil.which("wrk") else "httpx")
     parser.add_argument("--no-append", action="store_true", help=f"do not append to {RESULTS.relative_to(ROOT)}")
+    parser.add_argument("--stack", choices=("auto", "h11"), default="auto",
+                        help="uvicorn stack for all three servers: auto = httptools + uvloop (the default "
+                             "install), h11 = pure-Python h11 + asyncio")
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--serve-fastapi", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    http, loop = ("h11", "asyncio") if args.stack == "h11" else ("auto", "auto")
     if args.serve_bare:
-        serve_bare(args.serve_bare)
+        serve_bare(args.serve_bare, http, loop)
         return
     if args.serve_fastapi:
-        serve_fastapi(args.serve_fastapi)
+        serve_fastapi(args.serve_fastapi, http, loop)
         return
     levels = [int(c) for c in args.connections.split(",")]
 
@@ -371,9 +377,10 @@ def main() -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PUNCHCLOCK_")}
         env.update(PUNCHCLOCK_DATABASE_URL=f"sqlite:///{work / 'bench.db'}", PUNCHCLOCK_RATE_LIMIT="false")
         ours_cmd = [sys.executable, "-m", "punchclock", "serve", "--host", "127.0.0.1", "--port", str(ours_port),
-                    "--workers", "1", "--no-access-log"]
-        bare_cmd = [sys.executable, str(Path(__file__).resolve()), "--serve-bare", str(bare_port)]
-        fastapi_cmd = [sys.executable, str(Path(__file__).resolve()), "--serve-fastapi", str(fastapi_port)]
+                    "--workers", "1", "--no-access-log", "--http", http, "--loop", loop]
+        stack = ["--stack", args.stack]
+        bare_cmd = [sys.executable, str(Path(__file__).resolve()), "--serve-bare", str(bare_port), *stack]
+        fastapi_cmd = [sys.executable, str(Path(__file__).resolve()), "--serve-fastapi", str(fastapi_port), *stack]
         ours_base, bare_base = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{bare_port}"
         fastapi_base = f"http://127.0.0.1:{fastapi_port}"
 
@@ -403,7 +410,8 @@ def main() -> None:
 
     header = (
         f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {git_commit()}\n\n"
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, uvicorn {uvicorn.__version__}, 1 worker, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, uvicorn {uvicorn.__version__} "
+        f"({'h11 + asyncio' if args.stack == 'h11' else 'httptools + uvloop'}), 1 worker, "
         f"SQLite, rate limit off; {tool}, {args.duration} s per figure after a 1 s warm-up; "
         f"ratio = requests/s over the bare ASGI app's (a start + stop pair is 2 requests; target "
         f">= {TARGET:.0%}).\n"

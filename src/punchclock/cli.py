@@ -162,6 +162,8 @@ def serve(
         bool, typer.Option("--migrate/--no-migrate", help="Run database migrations before starting.")
     ] = True,
     access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request.")] = True,
+    http: Annotated[str, typer.Option(help="HTTP parser: auto (httptools when installed), h11 or httptools.")] = "auto",
+    loop: Annotated[str, typer.Option(help="Event loop: auto (uvloop when installed), asyncio or uvloop.")] = "auto",
 ) -> None:
     """Run the HTTP server (uvicorn)."""
     settings = load_settings()
@@ -183,6 +185,8 @@ def serve(
         port=port,
         workers=workers,
         access_log=access_log,
+        http=http,  # type: ignore[arg-type]
+        loop=loop,  # type: ignore[arg-type]
     )
 
 
