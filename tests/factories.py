@@ -130,3 +130,42 @@ def make_entry(db: Session, *, user: User, start: datetime | str, seconds: int |
         db.add(TimeEntryTag(time_entry_id=e.id, tag_id=t.id))
     db.commit()
     return e
+
+
+# -- groups and invitations (helper: members/groups) --------------------------------------------------
+
+def make_group(db: Session, *, workspace_id: int, name: str = "Group", members: list[WorkspaceMember] | None = None,
+               **fields: Any) -> Any:
+    """A group (``models.Group``) with ``members`` (workspace-member rows) in it."""
+    from punchclock.models import Group, GroupMember
+
+    g = Group(workspace_id=workspace_id, name=name, name_key=name.casefold(), **fields)
+    db.add(g)
+    db.flush()
+    for m in members or []:
+        db.add(GroupMember(group_id=g.id, workspace_member_id=m.id))
+    db.commit()
+    return g
+
+
+def add_invitation(db: Session, ws: Workspace | int, user: User, *, code: str | None = None,
+                   invited_at: datetime | None = None) -> WorkspaceMember:
+    """A pending membership of ``user`` with a live invitation code (``invited_at`` defaults to now)."""
+    import secrets
+
+    wid = ws if isinstance(ws, int) else ws.id
+    m = WorkspaceMember(workspace_id=wid, user_id=user.id, admin=False, active=False,
+                        invite_code=code or secrets.token_urlsafe(32),
+                        invited_at=invited_at or datetime.now(UTC).replace(microsecond=0))
+    db.add(m)
+    db.commit()
+    return m
+
+
+def make_placeholder(db: Session, *, email: str, fullname: str | None = None) -> User:
+    """An account created by an invitation: no password, no workspace."""
+    u = User(email=email, password_hash=None, api_token=security.new_api_token(),
+             fullname=fullname or users.fullname_from_email(email))
+    db.add(u)
+    db.commit()
+    return u

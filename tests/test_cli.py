@@ -193,7 +193,7 @@ class TestUserCreate:
         result = invoke("user", "create", "ada@example.org", "--password", "secret-1")
         assert result.exit_code == 1
         assert result.stderr == (
-            f"The database {sqlite_url} is not migrated (revision none, this version needs 0001). "
+            f"The database {sqlite_url} is not migrated (revision none, this version needs {HEAD}). "
             "Run `punchclock migrate` first.\n"
         )
 

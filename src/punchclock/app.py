@@ -17,7 +17,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from punchclock import __version__
 from punchclock.config import Settings, get_settings
 from punchclock.db.engine import make_engine
-from punchclock.http import wire
+from punchclock.domain import mail
+from punchclock.http import invitations, wire
 from punchclock.http.ratelimit import Rate, make_limiter
 from punchclock.http.v8.routes import ROUTERS as V8_ROUTERS
 
@@ -151,13 +152,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.limiter = make_limiter(settings.rate_limit, settings.redis_url)
     app.state.v8_rate = Rate(settings.v8_rate_per_second, settings.v8_burst)
     app.state.reports_rate = Rate(settings.reports_rate_per_second, settings.reports_burst)
+    app.state.mail_sender = mail.sender_for(settings)
 
-    for router in V8_ROUTERS:
-        app.include_router(router, prefix="/api/v8")
+    mounted = [("/api/v8", router) for router in V8_ROUTERS] + [("", invitations.router)]
+    for prefix, router in mounted:
+        app.include_router(router, prefix=prefix)
     # (path regex, methods) of every route, for OPTIONS answers (included routers are opaque).
     app.state.allow_table = [
-        (compile_path("/api/v8" + route.path)[0], set(route.methods))
-        for router in V8_ROUTERS
+        (compile_path(prefix + route.path)[0], set(route.methods))
+        for prefix, router in mounted
         for route in router.routes
         if isinstance(route, APIRoute)
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,6 +36,17 @@ class Settings(BaseSettings):
     warning: str | None = None
     #: Largest accepted request body in bytes (00-conventions §13).
     max_body_bytes: int = 1024 * 1024
+
+    #: Days an invitation link stays valid (O-29).
+    invite_days: int = Field(default=7, ge=1, le=3650)
+    #: SMTP server for invitation mails; unset = mails are only logged (recipient and subject).
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "punchclock@localhost"
+    #: Upgrade the connection with STARTTLS before logging in (certificate verified).
+    smtp_starttls: bool = True
 
 
 @lru_cache

@@ -62,3 +62,8 @@ def test_openapi_has_unique_operation_ids(client: TestClient) -> None:
     ops = [op["operationId"] for path in spec["paths"].values() for op in path.values()]
     assert len(ops) == len(set(ops))
     assert "/api/v8/time_entries/current" in spec["paths"]
+
+
+def test_options_on_the_invitation_page(client: TestClient) -> None:
+    r = client.options("/user/accept_invitation")
+    assert (r.status_code, r.headers["allow"]) == (200, "GET, HEAD, OPTIONS, POST")

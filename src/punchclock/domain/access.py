@@ -7,6 +7,7 @@ before they change anything.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
@@ -14,7 +15,17 @@ from sqlalchemy.orm import Session
 
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Forbidden, NotFound
-from punchclock.models import Client, Project, ProjectMember, Tag, Task, TimeEntry, Workspace
+from punchclock.models import (
+    Client,
+    Group,
+    Project,
+    ProjectMember,
+    Tag,
+    Task,
+    TimeEntry,
+    Workspace,
+    WorkspaceMember,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,3 +190,73 @@ def readable_project_members(actor: Actor) -> Select[tuple[ProjectMember]]:
     """Project users of the live projects the actor can see (admins: every project of their workspaces)."""
     visible = select(Project.id).where(project_visible(actor), Project.deleted_at.is_(None))
     return select(ProjectMember).where(ProjectMember.project_id.in_(visible))
+
+
+def managed_project_ids(session: Session, actor: Actor, project_workspaces: Mapping[int, int]) -> set[int]:
+    """The projects among ``{project_id: workspace_id}`` the actor may manage, in at most one query.
+
+    Batch form of ``is_project_manager`` for mass actions: admins manage every project of their
+    workspaces, others the projects where they are a project user with ``manager: true``.
+    """
+    managed = {pid for pid, wid in project_workspaces.items() if actor.is_admin(wid)}
+    rest = [pid for pid in project_workspaces if pid not in managed]
+    if rest:
+        managed.update(session.scalars(
+            select(ProjectMember.project_id).where(
+                ProjectMember.project_id.in_(rest),
+                ProjectMember.user_id == actor.id,
+                ProjectMember.manager.is_(True),
+            )
+        ))
+    return managed
+
+
+def report_entry_visible(actor: Actor, workspace_id: int) -> ColumnElement[bool]:
+    """Entries of a workspace the actor may see in reports and dashboards (50-reports §2, O-58).
+
+    Admins see every non-deleted entry of the workspace. Other active members see the entries of all
+    members too, except those on private projects they are not a project user of. Entries without a
+    project are visible. Not a member: nothing.
+    """
+    if not actor.is_member(workspace_id):
+        return false()
+    in_workspace = and_(TimeEntry.workspace_id == workspace_id, TimeEntry.deleted_at.is_(None))
+    if actor.is_admin(workspace_id):
+        return in_workspace
+    visible = select(Project.id).where(Project.workspace_id == workspace_id, project_visible(actor))
+    return and_(in_workspace, or_(TimeEntry.project_id.is_(None), TimeEntry.project_id.in_(visible)))
+
+
+def readable_report_entries(actor: Actor, workspace_id: int) -> Select[tuple[TimeEntry]]:
+    """``report_entry_visible`` as a statement over whole entries."""
+    return select(TimeEntry).where(report_entry_visible(actor, workspace_id))
+
+
+def require_team_dashboard(actor: Actor, workspace: Workspace) -> None:
+    """Active membership (404 otherwise); non-admins get 403 when only admins see the team dashboard."""
+    require_member(actor, workspace.id)
+    if workspace.only_admins_see_team_dashboard and not actor.is_admin(workspace.id):
+        raise Forbidden("admin_only")
+
+
+# -- workspace users, invitations, groups (20-workspaces §6-§8) ---------------------------------------
+
+def readable_workspace_members(actor: Actor) -> Select[tuple[WorkspaceMember]]:
+    """Memberships of the workspaces the actor actively belongs to, pending invitations included (O-26, O-30)."""
+    return select(WorkspaceMember).where(_in_my_workspaces(actor, WorkspaceMember.workspace_id))
+
+
+def sees_invite_urls(actor: Actor, workspace_id: int) -> bool:
+    """Invitation links of pending members are shown to the workspace's admins only (20-workspaces §6)."""
+    return actor.is_admin(workspace_id)
+
+
+def readable_groups(actor: Actor) -> Select[tuple[Group]]:
+    """Groups of the actor's workspaces; every use of them still needs ``require_admin`` (O-26, O-27)."""
+    return select(Group).where(_in_my_workspaces(actor, Group.workspace_id))
+
+
+def require_invitee(user_id: int, member: WorkspaceMember) -> None:
+    """Only the invited account may accept an invitation (O-29); anyone else gets 403."""
+    if member.user_id != user_id:
+        raise Forbidden("invitation_other_account")

@@ -1,15 +1,24 @@
-"""Tasks of a project (30-clients-projects-tags-tasks §5): the read side — lists and tracked time."""
+"""Tasks of a project (30-clients-projects-tags-tasks §5): lists, tracked time, and writes.
+
+Tasks are a paid feature: every write on a non-premium workspace is a 402, lists are empty there,
+and reading one task by id still works (O-23). Writes need an admin or a manager of the project
+(O-27); mass actions check every id before changing anything (O-18).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from punchclock.domain import access
+from punchclock.domain import access, validation
 from punchclock.domain.actor import Actor
+from punchclock.domain.errors import Forbidden, Invalid, NotFound, PaymentRequired
+from punchclock.domain.project_users import premium_workspaces, workspace_member_ids
 from punchclock.models import Task, TimeEntry, User, Workspace
+from punchclock.models._common import utcnow
 
 
 def tracked_seconds(db: Session, task_ids: Collection[int]) -> dict[int, int]:
@@ -61,3 +70,147 @@ def list_workspace(db: Session, actor: Actor, workspace_id: int, active: bool | 
     if active is not None:
         stmt = stmt.where(Task.active.is_(active))
     return db.scalars(stmt.order_by(Task.id)).all()
+
+
+# -- single read and writes ---------------------------------------------------------------------------
+
+def get(db: Session, actor: Actor, task_id: int) -> Task:
+    """A live task of a project the actor can see; also on a free workspace (O-23)."""
+    task = db.scalars(access.readable_tasks(actor).where(Task.id == task_id)).first()
+    if task is None:
+        raise NotFound("task_not_found")
+    return task
+
+
+def _estimate(value: Any) -> int:
+    seconds = int(value or 0)  # null / false read as 0 (lenient, §5.1)
+    if seconds < 0:
+        raise Invalid("estimated_seconds_negative")
+    return seconds
+
+
+def _clean(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Validated values of the writable fields present in ``changes`` (every failure at once).
+
+    ``name`` and ``active`` ignore a null; ``estimated_seconds`` reads null as 0; ``user_id`` null
+    clears the assignee.
+    """
+    checks = validation.FieldChecks(changes)
+    checks.check("name", validation.clean_name)
+    if "estimated_seconds" in changes:
+        try:
+            checks.values["estimated_seconds"] = _estimate(changes["estimated_seconds"])
+        except Invalid as err:
+            checks.problems.extend(err.codes)
+    checks.flags(["active"])
+    checks.raise_problems()
+    values = checks.values
+    if "user_id" in changes:
+        values["user_id"] = changes["user_id"]
+    return values
+
+
+def _check_assignee(db: Session, workspace_ids: Collection[int], user_id: int | None) -> None:
+    """The assignee must be linked to each workspace (active or invited)."""
+    if user_id is None:
+        return
+    for wid in dict.fromkeys(workspace_ids):
+        if user_id not in workspace_member_ids(db, wid, [user_id]):
+            raise Invalid("not_workspace_member")
+
+
+def _names_taken(db: Session, name: str, project_ids: Collection[int], exclude: Collection[int]) -> set[int]:
+    """Projects among ``project_ids`` holding a live task named ``name`` (case-insensitive) outside ``exclude``."""
+    stmt = select(Task.project_id).where(
+        Task.project_id.in_(list(project_ids)),
+        func.lower(Task.name) == name.lower(),
+        Task.deleted_at.is_(None),
+    )
+    if exclude:
+        stmt = stmt.where(Task.id.not_in(list(exclude)))
+    return set(db.scalars(stmt))
+
+
+def create(db: Session, actor: Actor, changes: Mapping[str, Any]) -> Task:
+    """``POST /tasks``: a task in a visible project; the workspace comes from the project.
+
+    Checks in order: project given and visible (404), ``workspace_id`` consistent (404), premium
+    workspace (402), admin or manager (403), then the fields (404).
+    """
+    project_id = changes.get("project_id")
+    if project_id is None:
+        raise Invalid("project_blank")
+    project = access.load_project(db, actor, project_id)
+    if changes.get("workspace_id") is not None and changes["workspace_id"] != project.workspace_id:
+        raise Invalid("workspace_mismatch")
+    if not _premium(db, project.workspace_id):
+        raise PaymentRequired("tasks_premium")
+    access.require_project_manager(db, actor, project)
+    if changes.get("name") is None:
+        raise Invalid("name_blank")
+    values = _clean(changes)
+    _check_assignee(db, [project.workspace_id], values.get("user_id"))
+    if _names_taken(db, values["name"], [project.id], ()):
+        raise Invalid("name_taken")
+    now = utcnow()
+    task = Task(project_id=project.id, workspace_id=project.workspace_id, name=values["name"],
+                user_id=values.get("user_id"), estimated_seconds=values.get("estimated_seconds", 0),
+                active=values.get("active", True), created_at=now, updated_at=now)
+    db.add(task)
+    db.flush()
+    return task
+
+
+def _writable(db: Session, actor: Actor, ids: Sequence[int], name_ids: bool) -> list[Task]:
+    """The tasks named by ``ids`` in that order: every 404, then the 402, then every 403 check."""
+    rows = db.scalars(access.readable_tasks(actor).where(Task.id.in_(list(ids)))).all()
+    by_id = {t.id: t for t in rows}
+    for task_id in ids:
+        if task_id not in by_id:
+            raise NotFound("task_id_not_found" if name_ids else "task_not_found", id=task_id)
+    if not all(premium_workspaces(db, {t.workspace_id for t in rows}).values()):
+        raise PaymentRequired("tasks_premium")
+    managed = access.managed_project_ids(db, actor, {t.project_id: t.workspace_id for t in rows})
+    for task_id in ids:
+        if by_id[task_id].project_id not in managed:
+            raise Forbidden("task_manager_only_id" if name_ids else "manager_only", id=task_id)
+    return [by_id[i] for i in ids]
+
+
+def update_many(db: Session, actor: Actor, ids: Sequence[int], changes: Mapping[str, Any], *,
+                name_ids: bool = False) -> list[Task]:
+    """``PUT /tasks/{ids}``: the same change on every task (``name``, ``user_id``, ``estimated_seconds``,
+    ``active``; project and workspace never change), all or nothing, in the given order.
+    """
+    found = _writable(db, actor, list(dict.fromkeys(ids)), name_ids)
+    values = _clean(changes)
+    _check_assignee(db, {t.workspace_id for t in found}, values.get("user_id"))
+    if "name" in values:
+        per_project = [t.project_id for t in found]
+        if len(set(per_project)) < len(per_project) or _names_taken(
+            db, values["name"], set(per_project), [t.id for t in found]
+        ):
+            raise Invalid("name_taken")
+    now = utcnow()
+    for task in found:
+        for key, value in values.items():
+            setattr(task, key, value)
+        task.updated_at = now
+    db.flush()
+    return found
+
+
+def delete_many(db: Session, actor: Actor, ids: Sequence[int], *, name_ids: bool = False) -> list[int]:
+    """Tombstone the tasks (all or nothing); their time entries stay, without task (their ``at`` changes)."""
+    found = _writable(db, actor, list(dict.fromkeys(ids)), name_ids)
+    removed = [t.id for t in found]
+    now = utcnow()
+    db.execute(
+        update(TimeEntry).where(TimeEntry.task_id.in_(removed)).values(task_id=None, updated_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    # A statement, not attribute assignments: an explicit ``updated_at`` is never replaced by ``onupdate``.
+    db.execute(update(Task).where(Task.id.in_(removed)).values(deleted_at=now, updated_at=now),
+               execution_options={"synchronize_session": "fetch"})
+    db.flush()
+    return removed

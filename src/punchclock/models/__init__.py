@@ -1,6 +1,7 @@
 """Every table; importing this module registers them all on ``Base.metadata``."""
 
 from punchclock.models.catalog import Client, Project, ProjectMember, Tag, Task
+from punchclock.models.groups import Group, GroupMember
 from punchclock.models.time_entries import TimeEntry, TimeEntryTag
 from punchclock.models.users import AuthSession, User
 from punchclock.models.workspaces import Workspace, WorkspaceMember
@@ -8,6 +9,8 @@ from punchclock.models.workspaces import Workspace, WorkspaceMember
 __all__ = [
     "AuthSession",
     "Client",
+    "Group",
+    "GroupMember",
     "Project",
     "ProjectMember",
     "Tag",

@@ -103,6 +103,25 @@ MESSAGES: dict[str, str] = {
     "time_entry_id_not_found": "Time entry {id} not found",
     "duration_too_long": "Duration is too long (maximum 2147483647 seconds)",
     "tag_name_too_long": "Tag name is too long (maximum {max} characters)",
+    # project users, tasks, dashboard (helper: teams)
+    "project_user_id_not_found": "Project user {id} not found",
+    "task_id_not_found": "Task {id} not found",
+    "not_workspace_member_id": "User {id} is not a member of this workspace",
+    "project_user_exists_id": "User {id} has already been added to this project",
+    "project_user_manager_only_id": "Only workspace admins and project managers can change project user {id}",
+    "task_manager_only_id": "Only workspace admins and project managers can change task {id}",
+    # workspace users, invitations, groups (helper: members/groups)
+    "workspace_user_not_found": "Workspace user not found",
+    "group_not_found": "Group not found",
+    "last_admin": "Workspace needs at least one admin",
+    "emails_blank": "Emails can't be blank",
+    "too_many_emails": "Too many e-mail addresses (maximum {max})",
+    "invite_invalid_email": "{email} is not a valid e-mail address",
+    "invite_already_member": "{email} is already a member of this workspace",
+    "invite_already_invited": "{email} has already been invited to this workspace",
+    "invitation_not_found": "Invitation not found, already used or expired",
+    "invitation_other_account": "This invitation is for another account",
+    "invalid_form": "Invalid form data",
 }
 
 STATUS: list[tuple[type[DomainError], int]] = [

@@ -1,6 +1,18 @@
 """v8 routers, one module per resource."""
 
-from punchclock.http.v8.routes import clients, projects, tags, time_entries, users, workspaces
+from punchclock.http.v8.routes import (
+    clients,
+    dashboard,
+    groups,
+    members,
+    project_users,
+    projects,
+    tags,
+    tasks,
+    time_entries,
+    users,
+    workspaces,
+)
 
 ROUTERS = [
     users.router,
@@ -9,4 +21,9 @@ ROUTERS = [
     projects.router,
     tags.router,
     time_entries.router,
+    project_users.router,
+    tasks.router,
+    dashboard.router,
+    members.router,
+    groups.router,
 ]

@@ -3,9 +3,54 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pydantic import Field
+
 from punchclock.domain.access import View
+from punchclock.domain.errors import Invalid, Malformed
+from punchclock.http.v8.params import MAX_ID, MAX_IDS
+from punchclock.http.v8.schemas import Bool, WireId, WireIn, WireRate
 from punchclock.http.wire import compact, render_ts
 from punchclock.models import ProjectMember
+
+
+class ProjectUserIn(WireIn):
+    """``wid`` is derived from the project and ignored; on update ``pid`` and ``uid`` are ignored too."""
+
+    project_id: WireId | None = Field(None, validation_alias="pid")
+    #: One id (number or numeric string) or ``"id,id,…"`` for a mass create; read by ``parse_uids``.
+    user_id: Any = Field(None, validation_alias="uid")
+    manager: Bool | None = None
+    rate: WireRate | None = None
+    fields: Any = None
+
+
+def _uid(value: Any) -> int:
+    if isinstance(value, bool):
+        raise Invalid("invalid_field", field="uid")
+    if isinstance(value, str):
+        text = value.strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > 19:
+            raise Invalid("invalid_field", field="uid")
+        value = int(text)
+    if not isinstance(value, int) or not 0 < value <= MAX_ID:
+        raise Invalid("invalid_field", field="uid")
+    return value
+
+
+def parse_uids(value: Any) -> tuple[tuple[int, ...], bool]:
+    """The user ids of ``uid`` and whether it asked for a mass create (a string with a comma, §3.3).
+
+    A number or a string without comma is a single create. Absent, null or an empty string gives no
+    id ("User can't be blank"); anything else unreadable is "Invalid uid". Duplicates are collapsed.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return (), False
+    if isinstance(value, str) and "," in value:
+        parts = value.split(",")
+        if len(parts) > MAX_IDS:
+            raise Malformed("too_many_ids")
+        return tuple(dict.fromkeys(_uid(p) for p in parts)), True
+    return (_uid(value),), False
 
 
 def project_user_out(pm: ProjectMember, view: View, tz: ZoneInfo, *, fullname: str | None = None) -> dict[str, Any]:

@@ -1,10 +1,41 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+from pydantic import BeforeValidator, Field
+
+from punchclock.http.v8.schemas import Bool, WireId, WireIn
 from punchclock.http.wire import compact, render_ts
 from punchclock.models import Task
+
+MAX_INT32 = 2**31 - 1
+
+
+def _lenient_seconds(value: Any) -> Any:
+    """``null`` and ``false`` read as 0 (30- §5.1); ``true`` is not a number."""
+    if value is None or value is False:
+        return 0
+    if value is True:
+        raise ValueError("boolean is not a number")
+    return value
+
+
+#: Negative values pass here so that the domain can answer "Estimated seconds can't be negative".
+EstimatedSeconds = Annotated[int, BeforeValidator(_lenient_seconds), Field(ge=-MAX_INT32, le=MAX_INT32)]
+
+
+class TaskIn(WireIn):
+    """``pid`` and ``wid`` only count on create; an update ignores them (O-17)."""
+
+    name: str | None = None
+    project_id: WireId | None = Field(None, validation_alias="pid")
+    workspace_id: WireId | None = Field(None, validation_alias="wid")
+    user_id: WireId | None = Field(None, validation_alias="uid")
+    #: Absent stays absent; an explicit null becomes 0 (validators do not run on defaults).
+    estimated_seconds: EstimatedSeconds = None  # type: ignore[assignment]
+    active: Bool | None = None
+    fields: Any = None
 
 
 def task_out(task: Task, tz: ZoneInfo, *, tracked_seconds: int, fields: frozenset[str] = frozenset(),

@@ -1,0 +1,137 @@
+"""Project users: a user's role and rate on a project (30-clients-projects-tags-tasks §3).
+
+Every write needs an admin of the workspace or a manager of the project (O-27). Mass actions check
+every id first and change nothing when one fails (O-18); their errors name the offending id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from punchclock.domain import access, validation
+from punchclock.domain.actor import Actor
+from punchclock.domain.errors import Forbidden, Invalid, NotFound
+from punchclock.models import ProjectMember, Workspace, WorkspaceMember
+from punchclock.models._common import utcnow
+
+
+def workspace_member_ids(db: Session, workspace_id: int, user_ids: Collection[int]) -> set[int]:
+    """The users among ``user_ids`` linked to the workspace, active or invited; one query."""
+    ids = list(dict.fromkeys(user_ids))
+    if not ids:
+        return set()
+    return set(db.scalars(
+        select(WorkspaceMember.user_id).where(
+            WorkspaceMember.workspace_id == workspace_id, WorkspaceMember.user_id.in_(ids)
+        )
+    ))
+
+
+def premium_workspaces(db: Session, workspace_ids: Collection[int]) -> dict[int, bool]:
+    """``premium`` of each workspace, one query."""
+    ids = list(dict.fromkeys(workspace_ids))
+    if not ids:
+        return {}
+    return {wid: bool(p) for wid, p in db.execute(
+        select(Workspace.id, Workspace.premium).where(Workspace.id.in_(ids))
+    ).all()}
+
+
+def create(db: Session, actor: Actor, project_id: int | None, user_ids: Sequence[int],
+           changes: Mapping[str, Any], *, name_ids: bool = False) -> list[ProjectMember]:
+    """Add each user to the project with the same ``manager`` and ``rate``; returned in the given order.
+
+    A user must be linked to the project's workspace (active or invited) and not yet be a project
+    user of it. ``rate`` is stored on premium workspaces only (O-23). ``name_ids`` (mass create)
+    makes errors name the offending user id; all or nothing.
+    """
+    if project_id is None or not user_ids:
+        blank = (("project_blank", project_id is None), ("user_blank", not user_ids))
+        raise Invalid.many([(code, {}) for code, missing in blank if missing])
+    project = access.load_project(db, actor, project_id)
+    access.require_project_manager(db, actor, project)
+    workspace = db.get_one(Workspace, project.workspace_id)
+    rate: Decimal | None = validation.rate(changes.get("rate")) if workspace.premium else None
+
+    uids = list(dict.fromkeys(user_ids))
+    members = workspace_member_ids(db, workspace.id, uids)
+    existing = set(db.scalars(
+        select(ProjectMember.user_id).where(ProjectMember.project_id == project.id, ProjectMember.user_id.in_(uids))
+    ))
+    for uid in uids:
+        if uid not in members:
+            raise Invalid("not_workspace_member_id", id=uid) if name_ids else Invalid("not_workspace_member")
+        if uid in existing:
+            raise Invalid("project_user_exists_id", id=uid) if name_ids else Invalid("project_user_exists")
+
+    now = utcnow()
+    created = [
+        ProjectMember(project_id=project.id, user_id=uid, workspace_id=workspace.id,
+                      manager=bool(changes.get("manager") or False), rate=rate, created_at=now, updated_at=now)
+        for uid in uids
+    ]
+    db.add_all(created)
+    db.flush()
+    return created
+
+
+def _writable(db: Session, actor: Actor, ids: Sequence[int], name_ids: bool) -> list[ProjectMember]:
+    """The project users named by ``ids``, in that order, after every 404 and then every 403 check."""
+    rows = db.scalars(access.readable_project_members(actor).where(ProjectMember.id.in_(list(ids)))).all()
+    by_id = {pm.id: pm for pm in rows}
+    for pm_id in ids:
+        if pm_id not in by_id:
+            raise NotFound("project_user_id_not_found" if name_ids else "project_user_not_found", id=pm_id)
+    managed = access.managed_project_ids(db, actor, {pm.project_id: pm.workspace_id for pm in rows})
+    for pm_id in ids:
+        if by_id[pm_id].project_id not in managed:
+            raise Forbidden("project_user_manager_only_id" if name_ids else "manager_only", id=pm_id)
+    return [by_id[i] for i in ids]
+
+
+def update_many(db: Session, actor: Actor, ids: Sequence[int], changes: Mapping[str, Any], *,
+                name_ids: bool = False) -> list[ProjectMember]:
+    """Change ``manager`` and/or ``rate`` of each project user (``pid``/``uid``/``wid`` never change).
+
+    A null ``manager`` is ignored, a null ``rate`` clears it; ``rate`` is kept only on premium
+    workspaces (O-23). All or nothing (O-18).
+    """
+    members = _writable(db, actor, list(dict.fromkeys(ids)), name_ids)
+    premium = premium_workspaces(db, {pm.workspace_id for pm in members})
+    set_rate = "rate" in changes and any(premium.values())
+    rate = validation.rate(changes["rate"]) if set_rate else None
+    now = utcnow()
+    for pm in members:
+        if changes.get("manager") is not None:
+            pm.manager = bool(changes["manager"])
+        if set_rate and premium.get(pm.workspace_id):
+            pm.rate = rate
+        pm.updated_at = now
+    db.flush()
+    return members
+
+
+def delete_many(db: Session, actor: Actor, ids: Sequence[int], *, name_ids: bool = False) -> list[int]:
+    """Remove the links (all or nothing); the users' time entries on the projects stay."""
+    members = _writable(db, actor, list(dict.fromkeys(ids)), name_ids)
+    removed = [pm.id for pm in members]
+    db.execute(sql_delete(ProjectMember).where(ProjectMember.id.in_(removed)),
+               execution_options={"synchronize_session": "fetch"})
+    db.flush()
+    return removed
+
+
+def list_workspace(db: Session, actor: Actor, workspace_id: int) -> Sequence[ProjectMember]:
+    """Project users of the workspace's live projects the actor can see (20-workspaces §5, O-26)."""
+    access.require_member(actor, workspace_id)
+    return db.scalars(
+        access.readable_project_members(actor)
+        .where(ProjectMember.workspace_id == workspace_id)
+        .order_by(ProjectMember.id)
+    ).all()

@@ -1,0 +1,42 @@
+"""Groups (20-workspaces §8)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from punchclock.domain import groups
+from punchclock.http.routing import V8Route
+from punchclock.http.v8 import params
+from punchclock.http.v8.deps import Body, CurrentActor, DbSession
+from punchclock.http.v8.schemas.groups import GroupIn, group_out
+from punchclock.http.wire import json_response
+
+router = APIRouter(route_class=V8Route, tags=["groups"])
+
+
+@router.post("/groups")
+async def create_group(actor: CurrentActor, db: DbSession, body: Body) -> Response:
+    data, _ = params.unwrap(body, "group", GroupIn)
+    group = groups.create(db, actor, data.model_dump(exclude_unset=True))
+    return json_response({"data": group_out(group, actor.tz)})
+
+
+@router.put("/groups/{group_id}")
+async def update_group(group_id: str, actor: CurrentActor, db: DbSession, body: Body) -> Response:
+    gid = params.single_id(group_id)
+    data, _ = params.unwrap(body, "group", GroupIn)
+    changes = data.model_dump(exclude_unset=True)
+    changes.pop("workspace_id", None)  # cannot change (O-17)
+    group = groups.update(db, actor, gid, changes)
+    return json_response({"data": group_out(group, actor.tz)})
+
+
+@router.delete("/groups/{group_id}")
+async def delete_group(group_id: str, actor: CurrentActor, db: DbSession) -> Response:
+    return json_response([groups.delete_group(db, actor, params.single_id(group_id))])
+
+
+@router.get("/workspaces/{workspace_id}/groups")
+async def workspace_groups(workspace_id: str, actor: CurrentActor, db: DbSession) -> Response:
+    rows = groups.list_workspace(db, actor, params.single_id(workspace_id))
+    return json_response([group_out(g, actor.tz) for g in rows])

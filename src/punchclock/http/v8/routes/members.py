@@ -1,0 +1,77 @@
+"""Workspace users: invite, list, change, remove, leave (20-workspaces §6-§7)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from starlette.background import BackgroundTask
+
+from punchclock.config import Settings
+from punchclock.domain import access, mail, members
+from punchclock.domain.actor import Actor
+from punchclock.domain.members import Membership
+from punchclock.http.routing import V8Route
+from punchclock.http.v8 import params
+from punchclock.http.v8.deps import AppSettings, Body, CurrentActor, DbSession
+from punchclock.http.v8.errors import message
+from punchclock.http.v8.schemas.members import WorkspaceUserIn, parse_emails, parse_group_ids, workspace_user_out
+from punchclock.http.wire import json_response
+
+router = APIRouter(route_class=V8Route, tags=["workspace users"])
+
+
+def _out(actor: Actor, m: Membership, settings: Settings) -> dict[str, object]:
+    member = m.member
+    url = None
+    if (access.sees_invite_urls(actor, member.workspace_id) and member.invite_code is not None
+            and members.invite_live(member, settings.invite_days)):
+        url = members.invite_url(settings.public_url, member.invite_code)
+    return workspace_user_out(m, actor.tz, invite_url=url)
+
+
+@router.post("/workspaces/{workspace_id}/invite")
+async def invite(workspace_id: str, request: Request, actor: CurrentActor, db: DbSession, body: Body,
+                 settings: AppSettings) -> Response:
+    wid = params.single_id(workspace_id)
+    access.require_admin(actor, wid)  # 404 / 403 before the body is judged
+    result = members.invite(db, actor, wid, parse_emails(body), invite_days=settings.invite_days)
+    data = [_out(actor, m, settings) for m in result.created]
+    mails = [
+        members.invitation_mail(result.workspace, actor.user, m.user,
+                                members.invite_url(settings.public_url, str(m.member.invite_code)),
+                                settings.invite_days)
+        for m in result.created
+    ]
+    response = json_response({"data": data, "notifications": [message(code, ctx) for code, ctx in result.notices]})
+    if mails:
+        # Runs after the transaction committed and the answer went out; nothing is mailed on a rollback.
+        response.background = BackgroundTask(mail.send_all, request.app.state.mail_sender, mails)
+    return response
+
+
+@router.get("/workspaces/{workspace_id}/workspace_users")
+async def list_workspace_users(workspace_id: str, actor: CurrentActor, db: DbSession, settings: AppSettings
+                               ) -> Response:
+    rows = members.list_workspace(db, actor, params.single_id(workspace_id))
+    return json_response([_out(actor, m, settings) for m in rows])
+
+
+@router.put("/workspace_users/{workspace_user_id}")
+async def update_workspace_user(workspace_user_id: str, actor: CurrentActor, db: DbSession, body: Body,
+                                settings: AppSettings) -> Response:
+    member_id = params.single_id(workspace_user_id)
+    data, _ = params.unwrap(body, "workspace_user", WorkspaceUserIn)
+    changes = data.model_dump(exclude_unset=True)
+    if "group_ids" in changes:
+        changes["group_ids"] = parse_group_ids(changes["group_ids"])
+    m = members.update(db, actor, member_id, changes)
+    return json_response({"data": _out(actor, m, settings)})
+
+
+@router.delete("/workspace_users/{workspace_user_id}")
+async def delete_workspace_user(workspace_user_id: str, actor: CurrentActor, db: DbSession) -> Response:
+    return json_response([members.remove(db, actor, params.single_id(workspace_user_id))])
+
+
+@router.delete("/workspaces/{workspace_id}/leave")
+async def leave_workspace(workspace_id: str, actor: CurrentActor, db: DbSession) -> Response:
+    return json_response([members.leave(db, actor, params.single_id(workspace_id))])

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import APIRouter, Response
+from sqlalchemy.orm import Session
+
+from punchclock.domain import access, project_users, tasks
+from punchclock.domain.actor import Actor
+from punchclock.http.routing import V8Route
+from punchclock.http.v8 import params
+from punchclock.http.v8.deps import Body, CurrentActor, DbSession
+from punchclock.http.v8.schemas.project_users import ProjectUserIn, parse_uids, project_user_out
+from punchclock.http.wire import json_response
+from punchclock.models import ProjectMember
+
+router = APIRouter(route_class=V8Route, tags=["project_users"])
+WRAPPER = "project_user"
+
+
+def _out(db: Session, actor: Actor, members: Sequence[ProjectMember], fields: frozenset[str]) -> list[dict[str, Any]]:
+    """Project users with ``fullname`` (when asked) fetched in one query."""
+    names = tasks.user_names(db, [m.user_id for m in members]) if "fullname" in fields else {}
+    views = access.views(db, actor)
+    return [project_user_out(m, views[m.workspace_id], actor.tz, fullname=names.get(m.user_id)) for m in members]
+
+
+@router.post("/project_users")
+async def create_project_users(actor: CurrentActor, db: DbSession, body: Body) -> Response:
+    data, _ = params.unwrap(body, WRAPPER, ProjectUserIn)
+    uids, is_list = parse_uids(data.user_id)
+    changes = data.model_dump(exclude_unset=True, include={"manager", "rate"})
+    created = project_users.create(db, actor, data.project_id, uids, changes, name_ids=is_list)
+    rows = _out(db, actor, created, params.fields_set(data.fields))
+    return json_response({"data": rows if is_list else rows[0]})
+
+
+@router.put("/project_users/{project_user_ids}")
+async def update_project_users(project_user_ids: str, actor: CurrentActor, db: DbSession, body: Body) -> Response:
+    ids, is_list = params.parse_ids(project_user_ids)
+    data, _ = params.unwrap(body, WRAPPER, ProjectUserIn)
+    changes = data.model_dump(exclude_unset=True, include={"manager", "rate"})  # pid, uid, wid ignored (O-17)
+    updated = project_users.update_many(db, actor, ids, changes, name_ids=is_list)
+    rows = _out(db, actor, updated, params.fields_set(data.fields))
+    return json_response({"data": rows if is_list else rows[0]})
+
+
+@router.delete("/project_users/{project_user_ids}")
+async def delete_project_users(project_user_ids: str, actor: CurrentActor, db: DbSession) -> Response:
+    ids, is_list = params.parse_ids(project_user_ids)
+    return json_response(project_users.delete_many(db, actor, ids, name_ids=is_list))
+
+
+@router.get("/workspaces/{workspace_id}/project_users")
+async def workspace_project_users(workspace_id: str, actor: CurrentActor, db: DbSession) -> Response:
+    """``fields`` is not supported here (documented), so no ``fullname``."""
+    wid = params.single_id(workspace_id)
+    return json_response(_out(db, actor, project_users.list_workspace(db, actor, wid), frozenset()))

@@ -1,0 +1,28 @@
+"""Groups (20-workspaces §8)."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, StrictStr
+
+from punchclock.http.v8.schemas import WireId, WireIn
+from punchclock.http.wire import compact, render_ts
+from punchclock.models import Group
+
+
+class GroupIn(WireIn):
+    """``wid`` counts on create only; an update ignores it (O-17)."""
+
+    name: StrictStr | None = None
+    workspace_id: WireId | None = Field(None, validation_alias="wid")
+
+
+def group_out(g: Group, tz: ZoneInfo) -> dict[str, Any]:
+    return compact({
+        "id": g.id,
+        "wid": g.workspace_id,
+        "name": g.name,
+        "at": render_ts(g.updated_at, tz),
+    })

@@ -1,0 +1,63 @@
+"""Workspace users (20-workspaces §6) and the invitation body."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from punchclock.domain.errors import Invalid
+from punchclock.domain.members import Membership
+from punchclock.http.v8.params import MAX_ID, MAX_IDS
+from punchclock.http.v8.schemas import Bool, WireIn
+from punchclock.http.wire import compact, render_ts
+
+
+class WorkspaceUserIn(WireIn):
+    """``PUT /workspace_users/{id}``: only ``admin`` and ``group_ids`` (O-31); every other key is ignored."""
+
+    admin: Bool | None = None
+    #: Read by ``parse_group_ids`` so that any bad element reads "Invalid group_ids".
+    group_ids: Any = None
+
+
+def parse_group_ids(value: Any) -> list[int] | None:
+    """A JSON array of group ids (numbers or numeric strings); null stays null (= no groups)."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) > MAX_IDS:
+        raise Invalid("invalid_field", field="group_ids")
+    ids = []
+    for item in value:
+        if isinstance(item, str) and item.isascii() and item.isdigit() and len(item) <= 19:
+            item = int(item)
+        if isinstance(item, bool) or not isinstance(item, int) or not 0 < item <= MAX_ID:
+            raise Invalid("invalid_field", field="group_ids")
+        ids.append(item)
+    return ids
+
+
+def parse_emails(body: Any) -> list[str]:
+    """``{"emails": [...]}`` without wrapper (00-conventions §2.1); absent/null/empty body -> can't be blank."""
+    emails = body.get("emails") if isinstance(body, dict) else None
+    if emails is None:
+        raise Invalid("emails_blank")
+    if not isinstance(emails, list) or not all(isinstance(e, str) for e in emails):
+        raise Invalid("invalid_field", field="emails")
+    return emails
+
+
+def workspace_user_out(m: Membership, tz: ZoneInfo, *, invite_url: str | None = None) -> dict[str, Any]:
+    """``invite_url`` is given by the route only to admins and only for a pending member with a live code."""
+    member = m.member
+    return compact({
+        "id": member.id,
+        "uid": member.user_id,
+        "wid": member.workspace_id,
+        "admin": member.admin,
+        "active": member.active,
+        "email": m.user.email,
+        "name": m.user.fullname or None,
+        "at": render_ts(member.updated_at, tz),
+        "invite_url": invite_url if not member.active else None,
+        "group_ids": m.group_ids or None,
+    })
