@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from punchclock.domain import security, users
@@ -169,3 +172,18 @@ def make_placeholder(db: Session, *, email: str, fullname: str | None = None) ->
     db.add(u)
     db.commit()
     return u
+
+
+@contextmanager
+def count_queries(app: Any) -> Iterator[list[int]]:
+    """Counts the SQL statements the app's engine runs inside the block (for N+1 checks)."""
+    counter = [0]
+
+    def before(*_args: Any, **_kw: Any) -> None:
+        counter[0] += 1
+
+    event.listen(app.state.engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", before)

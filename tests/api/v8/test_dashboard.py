@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from punchclock.models import Project, Task, TimeEntry, User, Workspace
@@ -18,6 +15,7 @@ from tests.factories import (
     add_member,
     add_project_user,
     at,
+    count_queries,
     make_entry,
     make_project,
     make_task,
@@ -44,19 +42,6 @@ def render(value: datetime | None, tz: str = "Etc/UTC") -> str | None:
 def epoch(value: datetime) -> int:
     return int(value.timestamp())
 
-
-@contextmanager
-def count_queries(app: Any) -> Iterator[list[int]]:
-    counter = [0]
-
-    def before(*_args: Any, **_kw: Any) -> None:
-        counter[0] += 1
-
-    event.listen(app.state.engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", before)
 
 
 @dataclass

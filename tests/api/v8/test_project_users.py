@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from punchclock.models import Project, ProjectMember, TimeEntry, User, Workspace
 from tests.factories import (
     add_member,
     add_project_user,
+    count_queries,
     make_entry,
     make_project,
     make_user,
@@ -69,19 +68,6 @@ def stored(db: Session, pm_id: int) -> ProjectMember:
     assert pm is not None
     return pm
 
-
-@contextmanager
-def count_queries(app: Any) -> Iterator[list[int]]:
-    counter = [0]
-
-    def before(*_args: Any, **_kw: Any) -> None:
-        counter[0] += 1
-
-    event.listen(app.state.engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", before)
 
 
 class TestCreateProjectUser:

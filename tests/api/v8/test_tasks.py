@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from punchclock.models import Project, Task, TimeEntry, User, Workspace
@@ -17,6 +15,7 @@ from tests.factories import (
     add_member,
     add_project_user,
     at,
+    count_queries,
     make_entry,
     make_project,
     make_task,
@@ -75,19 +74,6 @@ def track(db: Session, t: Team, user: User, task_: Task, seconds: int | None, **
     return make_entry(db, user=user, start="2023-10-02T07:00:00Z", seconds=seconds, workspace_id=t.ws.id,
                       project_id=task_.project_id, task_id=task_.id, **kw)
 
-
-@contextmanager
-def count_queries(app: Any) -> Iterator[list[int]]:
-    counter = [0]
-
-    def before(*_args: Any, **_kw: Any) -> None:
-        counter[0] += 1
-
-    event.listen(app.state.engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", before)
 
 
 class TestCreateTask:

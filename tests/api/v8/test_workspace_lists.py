@@ -1,13 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from punchclock.models import User, Workspace
@@ -15,6 +12,7 @@ from tests.factories import (
     add_member,
     add_project_user,
     at,
+    count_queries,
     make_client,
     make_entry,
     make_project,
@@ -39,19 +37,6 @@ def team(db: Session, **ws_fields: Any) -> tuple[User, User, User, Workspace]:
     add_member(db, ws, member)
     return admin, member, outsider, ws
 
-
-@contextmanager
-def count_queries(app: Any) -> Iterator[list[int]]:
-    counter = [0]
-
-    def before(*_args: Any, **_kw: Any) -> None:
-        counter[0] += 1
-
-    event.listen(app.state.engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", before)
 
 
 def ids(rows: list[dict[str, Any]]) -> list[int]:
