@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -187,3 +188,28 @@ def count_queries(app: Any) -> Iterator[list[int]]:
         yield counter
     finally:
         event.remove(app.state.engine, "before_cursor_execute", before)
+
+
+@dataclass
+class Team:
+    admin: User
+    manager: User
+    member: User
+    outsider: User
+    ws: Workspace
+    project: Project
+    manager_link: ProjectMember
+
+
+def make_team(db: Session, **ws_fields: Any) -> Team:
+    """Admin Mara, manager Jonas (manager of public project P), member Lena, outsider Otto (own workspace only)."""
+    admin = make_user(db, fullname="Mara Quint")
+    manager = make_user(db, fullname="Jonas Weber")
+    member = make_user(db, fullname="Lena Berg")
+    outsider = make_user(db, fullname="Otto Out")
+    ws = make_workspace(db, admin=admin, **ws_fields)
+    add_member(db, ws, manager)
+    add_member(db, ws, member)
+    project = make_project(db, workspace_id=ws.id, name="P")
+    link = add_project_user(db, project, manager, manager=True)
+    return Team(admin, manager, member, outsider, ws, project, link)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -11,15 +10,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from punchclock.models import Project, ProjectMember, TimeEntry, User, Workspace
+from punchclock.models import ProjectMember, TimeEntry
 from tests.factories import (
     add_member,
     add_project_user,
     count_queries,
     make_entry,
     make_project,
+    make_team,
     make_user,
-    make_workspace,
     token_auth,
 )
 
@@ -30,29 +29,7 @@ def ts(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="seconds")
 
 
-@dataclass
-class Team:
-    admin: User
-    manager: User
-    member: User
-    outsider: User
-    ws: Workspace
-    project: Project
-    manager_link: ProjectMember
-
-
-def arrange(db: Session, **ws_fields: Any) -> Team:
-    """Admin Mara, manager Jonas (manager of project P), member Lena, outsider Otto (own workspace only)."""
-    admin = make_user(db, fullname="Mara Quint")
-    manager = make_user(db, fullname="Jonas Weber")
-    member = make_user(db, fullname="Lena Berg")
-    outsider = make_user(db, fullname="Otto Out")
-    ws = make_workspace(db, admin=admin, **ws_fields)
-    add_member(db, ws, manager)
-    add_member(db, ws, member)
-    project = make_project(db, workspace_id=ws.id, name="P")
-    link = add_project_user(db, project, manager, manager=True)
-    return Team(admin, manager, member, outsider, ws, project, link)
+arrange = make_team
 
 
 def links(db: Session) -> list[tuple[int, int, bool, Decimal | None]]:

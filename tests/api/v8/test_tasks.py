@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,8 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from punchclock.models import Project, Task, TimeEntry, User, Workspace
+from punchclock.models import Task, TimeEntry, User
 from tests.factories import (
+    Team,
     add_member,
     add_project_user,
     at,
@@ -19,8 +19,8 @@ from tests.factories import (
     make_entry,
     make_project,
     make_task,
+    make_team,
     make_user,
-    make_workspace,
     token_auth,
 )
 
@@ -33,27 +33,7 @@ def ts(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="seconds")
 
 
-@dataclass
-class Team:
-    admin: User
-    manager: User
-    member: User
-    outsider: User
-    ws: Workspace
-    project: Project
-
-
-def arrange(db: Session, **ws_fields: Any) -> Team:
-    """Admin Mara, manager Jonas (manager of public project P), member Lena, outsider Otto."""
-    admin = make_user(db, fullname="Mara Quint")
-    manager = make_user(db, fullname="Jonas Weber")
-    member = make_user(db, fullname="Lena Berg")
-    outsider = make_user(db, fullname="Otto Out")
-    ws = make_workspace(db, admin=admin, **ws_fields)
-    add_member(db, ws, manager)
-    add_member(db, ws, member)
-    project = make_project(db, workspace_id=ws.id, name="P", manager=manager)
-    return Team(admin, manager, member, outsider, ws, project)
+arrange = make_team
 
 
 def tasks_in_db(db: Session) -> list[tuple[str, int | None, int, bool, bool]]:
