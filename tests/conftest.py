@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
@@ -23,6 +24,12 @@ from punchclock.app import create_app
 from punchclock.config import Settings
 from punchclock.db.base import Base
 from punchclock.db.migrate import upgrade
+from punchclock.domain import security
+
+# Tests hash thousands of passwords: argon2id with the cheapest parameters keeps the suite fast. The
+# production parameters are asserted in tests/unit/test_security.py, which does not use this hasher.
+security._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+security._DUMMY_HASH = security._hasher.hash("dummy")
 
 PG_ADMIN_URL = os.environ.get("PUNCHCLOCK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("PUNCHCLOCK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -340,14 +341,18 @@ class TestServe:
         assert result.exit_code == 0, result.output
         assert result.stdout == "punchclock 0.1.0 on http://0.0.0.0:9123 (SQLite, 1 worker(s))\n"
         assert fake_uvicorn.calls == [(("punchclock.app:create_app",), {
-            "factory": True, "host": "0.0.0.0", "port": 9123, "workers": 1, "access_log": True,
-            "http": "auto", "loop": "auto"})]
+            "factory": True, "host": "0.0.0.0", "port": 9123, "workers": 1, "access_log": False,
+            "log_config": cli.log_config(), "http": "auto", "loop": "auto"})]
+        # uvicorn's access log (query strings included) is off; ours is configured on punchclock.access.
+        assert cli.log_config()["loggers"]["punchclock.access"]["handlers"] == ["punchclock_access"]
         assert alembic_revision(sqlite_url) == HEAD
 
-    def test_no_migrate_leaves_schema_alone(self, sqlite_url: str, fake_uvicorn: FakeUvicorn) -> None:
+    def test_no_migrate_leaves_schema_alone(self, sqlite_url: str, fake_uvicorn: FakeUvicorn,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("PUNCHCLOCK_ACCESS_LOG", "true")  # restored (removed) after the test
         result = invoke("serve", "--no-migrate", "--no-access-log")
         assert result.exit_code == 0, result.output
-        assert fake_uvicorn.calls[0][1]["access_log"] is False
+        assert os.environ["PUNCHCLOCK_ACCESS_LOG"] == "false"  # what the worker processes read
         engine = create_engine(sqlite_url)
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM sqlite_master WHERE type='table'")).scalar() == 0

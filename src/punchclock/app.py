@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request
@@ -18,8 +17,10 @@ from punchclock import __version__
 from punchclock.config import Settings, get_settings
 from punchclock.db.engine import make_engine
 from punchclock.domain import mail
-from punchclock.http import invitations, wire
+from punchclock.http import health, invitations, wire
+from punchclock.http.accesslog import AccessLogMiddleware
 from punchclock.http.ratelimit import Rate, make_limiter
+from punchclock.http.reports.routes import ROUTERS as REPORTS_ROUTERS
 from punchclock.http.v8.routes import ROUTERS as V8_ROUTERS
 
 RETIRED = re.compile(r"^/(api/v[1-7]|reports/api/v1)(/|$)")
@@ -154,7 +155,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.reports_rate = Rate(settings.reports_rate_per_second, settings.reports_burst)
     app.state.mail_sender = mail.sender_for(settings)
 
-    mounted = [("/api/v8", router) for router in V8_ROUTERS] + [("", invitations.router)]
+    mounted = [("/api/v8", router) for router in V8_ROUTERS] + [
+        ("/reports/api/v2", router) for router in REPORTS_ROUTERS] + [("", invitations.router)]
     for prefix, router in mounted:
         app.include_router(router, prefix=prefix)
     # (path regex, methods) of every route, for OPTIONS answers (included routers are opaque).
@@ -180,9 +182,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def _unexpected(request: Request, exc: Exception) -> Response:
         return _error_for_path(request, 500, "Internal error")
 
-    @app.get("/health", include_in_schema=False)
-    def health() -> Any:
-        return {"status": "ok"}
+    app.include_router(health.router)
 
     app.add_middleware(EdgeMiddleware, warning=settings.warning, max_body_bytes=settings.max_body_bytes)
+    if settings.access_log:
+        app.add_middleware(AccessLogMiddleware)  # outermost: sees every answer, 410s and 413s included
     return app

@@ -5,12 +5,14 @@ Every command reads its settings from the PUNCHCLOCK_* environment variables (``
 
 from __future__ import annotations
 
+import copy
+import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
@@ -153,6 +155,20 @@ def migrate() -> None:
     out.print(f"Database {shown_url(settings.database_url)} is up to date.", markup=False)
 
 
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging set-up plus ours: JSON access lines as they are, other punchclock logs as uvicorn's."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["message"] = {"format": "%(message)s"}
+    config["handlers"]["punchclock_access"] = {"class": "logging.StreamHandler", "formatter": "message",
+                                               "stream": "ext://sys.stdout"}
+    config["loggers"]["punchclock"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    config["loggers"]["punchclock.access"] = {"handlers": ["punchclock_access"], "level": "INFO",
+                                              "propagate": False}
+    return config
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -161,7 +177,9 @@ def serve(
     run_migrations: Annotated[
         bool, typer.Option("--migrate/--no-migrate", help="Run database migrations before starting.")
     ] = True,
-    access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request.")] = True,
+    access_log: Annotated[
+        bool | None, typer.Option("--access-log/--no-access-log", help="JSON access log (PUNCHCLOCK_ACCESS_LOG).")
+    ] = None,
     http: Annotated[str, typer.Option(help="HTTP parser: auto (httptools when installed), h11 or httptools.")] = "auto",
     loop: Annotated[str, typer.Option(help="Event loop: auto (uvloop when installed), asyncio or uvloop.")] = "auto",
 ) -> None:
@@ -178,13 +196,17 @@ def serve(
 
     backend = "SQLite" if is_sqlite(normalize_url(settings.database_url)) else "PostgreSQL"
     out.print(f"punchclock {__version__} on http://{host}:{port} ({backend}, {workers} worker(s))", markup=False)
+    if access_log is not None:
+        os.environ["PUNCHCLOCK_ACCESS_LOG"] = "true" if access_log else "false"  # workers read the env
     uvicorn.run(
         "punchclock.app:create_app",
         factory=True,
         host=host,
         port=port,
         workers=workers,
-        access_log=access_log,
+        # uvicorn's own access log prints query strings (invitation codes): ours replaces it.
+        access_log=False,
+        log_config=log_config(),
         http=http,  # type: ignore[arg-type]
         loop=loop,  # type: ignore[arg-type]
     )

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     session_max_age: int = 86400
     #: Operator notice sent as ``Warning`` header on every response when set.
     warning: str | None = None
+    #: One JSON line per request on the ``punchclock.access`` logger (path without query string).
+    access_log: bool = True
     #: Largest accepted request body in bytes (00-conventions §13).
     max_body_bytes: int = 1024 * 1024
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from punchclock.domain import access, validation
+from punchclock.domain import access, rates, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid, NotFound
 from punchclock.models import Client, Project, Workspace
@@ -82,8 +82,10 @@ def delete(db: Session, actor: Actor, client_id: int) -> int:
     now = utcnow()
     client.deleted_at = now
     client.updated_at = now
+    project_ids = db.scalars(select(Project.id).where(Project.client_id == client.id)).all()
     db.execute(update(Project).where(Project.client_id == client.id).values(client_id=None, updated_at=now))
     db.flush()
+    rates.refresh_projects(db, project_ids)  # the client's rate and currency no longer apply
     return client.id
 
 

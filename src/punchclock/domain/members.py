@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
-from punchclock.domain import access, groups, security, users
+from punchclock.domain import access, groups, rates, security, users
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid, NotFound, Unauthenticated
 from punchclock.domain.mail import Mail
-from punchclock.models import GroupMember, ProjectMember, User, Workspace, WorkspaceMember
+from punchclock.models import GroupMember, ProjectMember, TimeEntry, User, Workspace, WorkspaceMember
 from punchclock.models._common import utcnow
 
 #: Addresses per invitation request: every new one costs a mail.
@@ -154,6 +154,7 @@ def _remove(db: Session, member: WorkspaceMember) -> int:
     wid, uid, member_id = member.workspace_id, member.user_id, member.id
     db.execute(delete(GroupMember).where(GroupMember.workspace_member_id == member_id))
     db.execute(delete(ProjectMember).where(ProjectMember.user_id == uid, ProjectMember.workspace_id == wid))
+    rates.refresh(db, and_(TimeEntry.user_id == uid, TimeEntry.workspace_id == wid))  # project-user rates gone
     user = db.get_one(User, uid)
     if user.default_workspace_id == wid:
         user.default_workspace_id = db.scalar(

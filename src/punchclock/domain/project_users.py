@@ -10,14 +10,14 @@ from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import and_, false, or_, select
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from punchclock.domain import access, validation
+from punchclock.domain import access, rates, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Forbidden, Invalid, NotFound
-from punchclock.models import ProjectMember, Workspace, WorkspaceMember
+from punchclock.models import ProjectMember, TimeEntry, Workspace, WorkspaceMember
 from punchclock.models._common import utcnow
 
 
@@ -82,14 +82,14 @@ def create(db: Session, actor: Actor, project_id: int | None, user_ids: Sequence
 
 
 def _writable(db: Session, actor: Actor, ids: Sequence[int], name_ids: bool) -> list[ProjectMember]:
-    """The project users named by ``ids``, in that order, after every 404 and then every 403 check."""
+    """The project users named by ``ids``, in that order; the first id that is unknown (404) or not
+    managed (403), in list order, is named in the error (O-18)."""
     rows = db.scalars(access.readable_project_members(actor).where(ProjectMember.id.in_(list(ids)))).all()
     by_id = {pm.id: pm for pm in rows}
+    managed = access.managed_project_ids(db, actor, {pm.project_id: pm.workspace_id for pm in rows})
     for pm_id in ids:
         if pm_id not in by_id:
             raise NotFound("project_user_id_not_found" if name_ids else "project_user_not_found", id=pm_id)
-    managed = access.managed_project_ids(db, actor, {pm.project_id: pm.workspace_id for pm in rows})
-    for pm_id in ids:
         if by_id[pm_id].project_id not in managed:
             raise Forbidden("project_user_manager_only_id" if name_ids else "manager_only", id=pm_id)
     return [by_id[i] for i in ids]
@@ -124,6 +124,9 @@ def delete_many(db: Session, actor: Actor, ids: Sequence[int], *, name_ids: bool
     db.execute(sql_delete(ProjectMember).where(ProjectMember.id.in_(removed)),
                execution_options={"synchronize_session": "fetch"})
     db.flush()
+    # A bulk delete bypasses the flush listener: the owners' entries fall back to the next rate.
+    rates.refresh(db, or_(false(), *(and_(TimeEntry.project_id == pm.project_id, TimeEntry.user_id == pm.user_id)
+                                     for pm in members)))
     return removed
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from punchclock.domain import access, validation
+from punchclock.domain import access, rates, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.colors import PALETTE
 from punchclock.domain.errors import Forbidden, Invalid, NotFound
@@ -202,10 +202,9 @@ def delete_many(db: Session, actor: Actor, project_ids: Sequence[int], *, name_i
     """
     ids = list(dict.fromkeys(project_ids))
     found = {p.id: p for p in db.scalars(access.readable_projects(actor).where(Project.id.in_(ids)))}
-    for pid in ids:
+    for pid in ids:  # in list order, so that the error names the first bad id (O-18)
         if pid not in found:
             raise NotFound("project_id_not_found" if name_ids else "project_not_found", id=pid)
-    for pid in ids:
         if not access.is_project_manager(db, actor, found[pid]):
             raise Forbidden("manager_only_id" if name_ids else "manager_only", id=pid)
 
@@ -214,7 +213,9 @@ def delete_many(db: Session, actor: Actor, project_ids: Sequence[int], *, name_i
     db.execute(
         update(TimeEntry)
         .where(or_(TimeEntry.project_id.in_(ids), TimeEntry.task_id.in_(task_ids)))
-        .values(project_id=None, task_id=None, updated_at=now),
+        # Without project the rate chain ends at the workspace default (50-reports §4.1).
+        .values(project_id=None, task_id=None, updated_at=now, rate=rates.default_rate(),
+                currency=rates.default_currency()),
         execution_options={"synchronize_session": False},
     )
     db.execute(

@@ -162,16 +162,17 @@ def create(db: Session, actor: Actor, changes: Mapping[str, Any]) -> Task:
 
 
 def _writable(db: Session, actor: Actor, ids: Sequence[int], name_ids: bool) -> list[Task]:
-    """The tasks named by ``ids`` in that order: every 404, then the 402, then every 403 check."""
+    """The tasks named by ``ids`` in that order. Each id in list order is checked as a single write is
+    (404, then 402, then 403), so that the error names the first bad id (O-18)."""
     rows = db.scalars(access.readable_tasks(actor).where(Task.id.in_(list(ids)))).all()
     by_id = {t.id: t for t in rows}
+    premium = premium_workspaces(db, {t.workspace_id for t in rows})
+    managed = access.managed_project_ids(db, actor, {t.project_id: t.workspace_id for t in rows})
     for task_id in ids:
         if task_id not in by_id:
             raise NotFound("task_id_not_found" if name_ids else "task_not_found", id=task_id)
-    if not all(premium_workspaces(db, {t.workspace_id for t in rows}).values()):
-        raise PaymentRequired("tasks_premium")
-    managed = access.managed_project_ids(db, actor, {t.project_id: t.workspace_id for t in rows})
-    for task_id in ids:
+        if not premium[by_id[task_id].workspace_id]:
+            raise PaymentRequired("tasks_premium")
         if by_id[task_id].project_id not in managed:
             raise Forbidden("task_manager_only_id" if name_ids else "manager_only", id=task_id)
     return [by_id[i] for i in ids]

@@ -120,19 +120,35 @@ async def authenticate_password(request: Request, db: Session, rate: Rate, email
     return await _charged(request, db, rate, attempt())
 
 
+async def authenticate_token(request: Request, db: Session, rate: Rate) -> Actor:
+    """Reports API v2: HTTP Basic with ``<api_token>:api_token`` only (50-reports §2, O-7); its own buckets."""
+    async def attempt() -> Authenticated:
+        header = request.headers.get("authorization")
+        if header is None:
+            raise Unauthenticated("bad_credentials")
+        name, password = _basic(header)
+        rows = db.execute(_BY_TOKEN, {"token": name.strip()}).all() if password == "api_token" else []
+        if not rows:
+            raise Unauthenticated("bad_credentials")
+        return _with_memberships(rows, "token")
+
+    return await _charged(request, db, rate, attempt(), scope="reports:")
+
+
 async def _charged(
-    request: Request, db: Session, rate: Rate, attempt: Coroutine[Any, Any, Authenticated]
+    request: Request, db: Session, rate: Rate, attempt: Coroutine[Any, Any, Authenticated], scope: str = ""
 ) -> Actor:
     limiter = request.app.state.limiter
     ip = client_ip(request)
     try:
         user, method, actor = await attempt
     except Unauthenticated:
-        wait = limiter.hit(f"ip:{ip}", rate)
+        wait = limiter.hit(f"{scope}ip:{ip}", rate)
         if wait:
             raise RateLimited(wait) from None
         raise
-    key = f"t:{user.api_token}:{ip}" if method == "token" else f"u:{user.id}:{ip}"
+    request.state.user_id = user.id  # for the access log
+    key = f"{scope}t:{user.api_token}:{ip}" if method == "token" else f"{scope}u:{user.id}:{ip}"
     wait = limiter.hit(key, rate)
     if wait:
         raise RateLimited(wait)

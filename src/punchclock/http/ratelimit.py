@@ -9,6 +9,7 @@ every worker shares one bucket per key.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import threading
 import time
@@ -88,12 +89,15 @@ class RedisLimiter:
             import redis
         except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
             raise SystemExit("PUNCHCLOCK_REDIS_URL needs the redis package: pip install 'punchclock[redis]'") from exc
-        self._client = redis.Redis.from_url(url)
+        # Short timeouts: a hung Redis must fail a request quickly, not hold it (and /health) forever.
+        self._client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self._script = self._client.register_script(_GCRA)
 
     def hit(self, key: str, rate: Rate) -> int:
+        # Keys name a credential (an API token): Redis only ever sees their SHA-256.
+        name = hashlib.sha256(key.encode()).hexdigest()
         wait = float(
-            self._script(keys=[f"punchclock:rl:{key}"], args=[rate.interval, (rate.burst - 1) * rate.interval])
+            self._script(keys=[f"punchclock:rl:{name}"], args=[rate.interval, (rate.burst - 1) * rate.interval])
         )
         return 0 if wait <= 0 else _whole_seconds(wait)
 

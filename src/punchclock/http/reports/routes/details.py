@@ -1,0 +1,37 @@
+"""``GET /details`` (50-reports §7) and its exports (§10)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi import Request, Response
+from sqlalchemy.orm import Session
+
+from punchclock.http import wire
+from punchclock.http.reports import common, exports, params, serialize
+from punchclock.reports import csv, detailed
+
+router = common.make_router()
+
+
+@router.get("/details", summary="Detailed report")
+async def details(request: Request) -> Response:
+    s = await common.start(request)
+    order, desc = params.order(s.params, detailed.ORDER_FIELDS, "date", True)
+    page = s.params.integer("page", default=1) or 1
+    report = detailed.report(s.db, s.ctx, s.filters, order=order, descending=desc, page=page)
+    return wire.json_response(serialize.detailed(report, s.ctx.show_money))
+
+
+@router.get("/details.csv", summary="Detailed report as CSV (every matching entry)")
+async def details_csv(request: Request) -> Response:
+    s = await common.start(request)
+    order, desc = params.order(s.params, detailed.ORDER_FIELDS, "date", True)
+    display = params.display_hours(s.params)
+    ctx, filters = s.ctx, s.filters
+
+    def rows(db: Session) -> Iterator[list[object]]:
+        return csv.details_rows(detailed.every_row(db, ctx, filters, order=order, descending=desc), display,
+                                ctx.show_money)
+
+    return exports.csv_response(request, "details", filters, csv.DETAILS_HEADER, rows)

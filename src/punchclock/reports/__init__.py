@@ -1,0 +1,1 @@
+"""Report computation over time entries (no HTTP): one filter builder, SQL aggregates, result dataclasses."""

@@ -1,0 +1,85 @@
+"""Local calendar days of the entries' owners, as UTC instants and SQL expressions (50-reports §3.1, O-56).
+
+An entry belongs to the day its start falls on in its **owner's** time zone. Owners of one workspace
+may live in different zones, so every bound is computed per zone with ``zoneinfo`` (DST included) and
+the SQL picks the zone by owner id. With one zone (the common case) the expressions are plain
+constant comparisons, the same SQL one would write by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, case, literal, or_
+
+#: The widest offsets in use (UTC-12 … UTC+14): a coarse UTC range around any local days.
+_SLACK_BEFORE = timedelta(hours=14)
+_SLACK_AFTER = timedelta(hours=12)
+
+
+@lru_cache(maxsize=512)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def midnight(day: date, zone: str) -> datetime:
+    """The UTC instant at which ``day`` begins in ``zone``.
+
+    Where a DST change skips local midnight (e.g. America/Santiago), the day begins at the first
+    instant that exists: zoneinfo's ``fold=0`` maps the gap forward, which is that instant.
+    """
+    local = datetime.combine(day, time(0), tzinfo=_zone(zone))
+    return local.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerZones:
+    """Time zone name -> ids of the owners living in it, for one workspace's entries."""
+
+    zones: Mapping[str, Sequence[int]]
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(self.zones) or ["Etc/UTC"]
+
+    def _by_zone(self, user_id: ColumnElement[int], branch: Any) -> Any:
+        """``branch(zone)`` for the zone of ``user_id``: a CASE over owner ids when zones differ."""
+        names = self.names
+        if len(names) == 1:
+            return branch(names[0])
+        whens = [(user_id.in_(list(self.zones[z])), branch(z)) for z in names[:-1]]
+        return case(*whens, else_=branch(names[-1]))
+
+    def in_days(self, start: ColumnElement[datetime], user_id: ColumnElement[int], since: date,
+                until: date) -> ColumnElement[bool]:
+        """``start`` lies on a local day ``since`` … ``until`` (inclusive) of its owner's zone."""
+        first, after = since, until + timedelta(days=1)
+        names = self.names
+        coarse = and_(start >= midnight(first, "Etc/UTC") - _SLACK_BEFORE,
+                      start < midnight(after, "Etc/UTC") + _SLACK_AFTER)
+        if len(names) == 1:
+            return and_(start >= midnight(first, names[0]), start < midnight(after, names[0]))
+        exact = or_(*(
+            and_(user_id.in_(list(self.zones[z])), start >= midnight(first, z), start < midnight(after, z))
+            for z in names
+        ))
+        # The coarse range lets the (workspace, start) index do the work before the per-zone test.
+        return and_(coarse, exact)
+
+    def day_index(self, start: ColumnElement[datetime], user_id: ColumnElement[int], first: date,
+                  days: int) -> ColumnElement[int]:
+        """0 … ``days``-1: which local day from ``first`` the entry starts on (for rows already in range)."""
+        def buckets(zone: str) -> Any:
+            bounds = [midnight(first + timedelta(days=i), zone) for i in range(1, days)]
+            return case(*((start < b, literal(i)) for i, b in enumerate(bounds)), else_=literal(days - 1))
+
+        return self._by_zone(user_id, buckets)  # type: ignore[no-any-return]
+
+
+def local_today(zone: str, now: datetime | None = None) -> date:
+    return (now or datetime.now(UTC)).astimezone(_zone(zone)).date()

@@ -1,0 +1,215 @@
+"""The one place where report filters become SQL (50-reports §2, §3).
+
+``entries()`` returns a statement over the workspace's visible, stopped entries that pass every
+filter, with the columns every report needs: the (optionally rounded) duration in seconds, the
+resolved rate in cents, the currency and the per-entry amount in cents. Weekly, detailed, summary and
+the totals all aggregate over it as a subquery, so they can never disagree about which entries count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+    union,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import Text
+
+from punchclock.domain import access, rates
+from punchclock.domain.actor import Actor
+from punchclock.domain.errors import Forbidden
+from punchclock.models import Group, GroupMember, Project, TimeEntry, TimeEntryTag, User, Workspace, WorkspaceMember
+from punchclock.reports.days import OwnerZones
+from punchclock.reports.filters import IdFilter, ReportFilters
+
+
+class lower_text(FunctionElement[str]):
+    """``lower(x)`` folding every script: SQLite's own lower() folds ASCII only (``É`` stays ``É``)."""
+
+    type = Text()
+    name = "lower_text"
+    inherit_cache = True
+
+
+@compiles(lower_text)
+def _lower_default(element: lower_text, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(lower_text, "sqlite")
+def _lower_sqlite(element: lower_text, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"unicode_lower({compiler.process(element.clauses, **kw)})"  # registered in db/engine.py
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    """Who asks, about which workspace, and what they may see of its money."""
+
+    actor: Actor
+    workspace: Workspace
+    #: False when the workspace hides rates from non-admins and the caller is not an admin (§4.4).
+    show_money: bool
+    zones: OwnerZones
+
+    @property
+    def workspace_id(self) -> int:
+        return self.workspace.id
+
+
+def context(db: Session, actor: Actor, workspace_id: int) -> ReportContext:
+    """The caller must be an active member of the workspace (403 otherwise, unknown ids included)."""
+    if not actor.is_member(workspace_id):
+        raise Forbidden("not_workspace_member", workspace_id=workspace_id)
+    workspace = db.get_one(Workspace, workspace_id)
+    hidden = workspace.only_admins_see_billable_rates and not actor.is_admin(workspace_id)
+    return ReportContext(actor, workspace, not hidden, owner_zones(db, workspace_id))
+
+
+def owner_zones(db: Session, workspace_id: int) -> OwnerZones:
+    """Time zones of every user owning entries in the workspace, members or not any more.
+
+    A loose index scan (one index seek per owner on ``(workspace_id, user_id, start)``) written as a
+    recursive CTE, which both SQLite and PostgreSQL run in a few milliseconds however many entries
+    there are; ``SELECT DISTINCT user_id`` would read them all. Current members are added for free.
+    """
+    te = TimeEntry.__table__
+    first = select(func.min(te.c.user_id).label("uid")).where(te.c.workspace_id == workspace_id)
+    owners = first.cte("owners", recursive=True)
+    following = select(
+        select(func.min(te.c.user_id)).where(te.c.workspace_id == workspace_id, te.c.user_id > owners.c.uid)
+        .scalar_subquery()
+    ).where(owners.c.uid.is_not(None))
+    owners = owners.union_all(following)
+    ids = union(
+        select(owners.c.uid).where(owners.c.uid.is_not(None)),
+        select(WorkspaceMember.user_id).where(WorkspaceMember.workspace_id == workspace_id),
+    ).subquery()
+    zones: dict[str, list[int]] = {}
+    for uid, tz in db.execute(select(User.id, User.timezone).where(User.id.in_(select(ids.c[0])))):
+        zones.setdefault(tz, []).append(uid)
+    return OwnerZones(zones)
+
+
+def _ids(column: ColumnElement[Any], f: IdFilter, none: ColumnElement[bool] | None = None) -> ColumnElement[bool]:
+    parts: list[ColumnElement[bool]] = []
+    if f.ids:
+        parts.append(column.in_(sorted(f.ids)))
+    if f.include_none:
+        parts.append(none if none is not None else column.is_(None))
+    return or_(false(), *parts)
+
+
+def _group_members(db: Session, workspace_id: int, group_ids: Collection[int]) -> set[int]:
+    """Users in any of the groups, counting only groups of this workspace (foreign ids match nobody)."""
+    if not group_ids:
+        return set()
+    return set(db.scalars(
+        select(WorkspaceMember.user_id)
+        .join(GroupMember, GroupMember.workspace_member_id == WorkspaceMember.id)
+        .join(Group, Group.id == GroupMember.group_id)
+        .where(Group.id.in_(sorted(group_ids)), Group.workspace_id == workspace_id)
+    ))
+
+
+def accepted_owners(db: Session, filters: ReportFilters) -> set[int] | None:
+    """The owner set of §3.4 (None = everyone): user ids, narrowed by groups, widened by or-groups."""
+    owners = set(filters.user_ids) if filters.user_ids is not None else None
+    if filters.members_of_group_ids is not None:
+        members = _group_members(db, filters.workspace_id, filters.members_of_group_ids)
+        owners = members if owners is None else owners & members
+    if filters.or_members_of_group_ids is not None:
+        extra = _group_members(db, filters.workspace_id, filters.or_members_of_group_ids)
+        # Alone, the or-groups select their members; otherwise they widen the set (O-60).
+        owners = extra if owners is None else owners | extra
+    return owners
+
+
+def rounded_seconds(ctx: ReportContext, filters: ReportFilters) -> ColumnElement[int]:
+    """Each entry's duration, rounded per the workspace rule when asked (20-workspaces §1.1, O-71)."""
+    d = TimeEntry.duration
+    step = ctx.workspace.rounding_minutes * 60
+    if not filters.rounding or step <= 0:
+        return d
+    direction = ctx.workspace.rounding
+    if direction < 0:
+        return (d // step) * step
+    if direction > 0:
+        return ((d + (step - 1)) // step) * step
+    return ((d + step // 2) // step) * step
+
+
+def entries(db: Session, ctx: ReportContext, filters: ReportFilters) -> Select[Any]:
+    """Visible, stopped entries of the workspace passing every filter, with the columns reports sum."""
+    seconds = rounded_seconds(ctx, filters)
+    rate_cents = type_coerce(TimeEntry.rate, BigInteger)
+    amount_cents = case((TimeEntry.billable.is_(True), rates.amount_cents_sql(seconds, rate_cents)), else_=literal(0))
+    conditions: list[ColumnElement[bool]] = [
+        access.report_entry_visible(ctx.actor, ctx.workspace_id),
+        TimeEntry.stop.is_not(None),
+        ctx.zones.in_days(TimeEntry.start, TimeEntry.user_id, filters.since, filters.until),
+    ]
+    if filters.billable is not None:
+        conditions.append(TimeEntry.billable.is_(filters.billable))
+    if filters.project_ids is not None:
+        conditions.append(_ids(TimeEntry.project_id, filters.project_ids))
+    if filters.client_ids is not None:
+        f = filters.client_ids
+        with_client = select(Project.id).where(Project.client_id.in_(sorted(f.ids)))
+        without_client = or_(TimeEntry.project_id.is_(None),
+                             TimeEntry.project_id.in_(select(Project.id).where(Project.client_id.is_(None))))
+        parts = [TimeEntry.project_id.in_(with_client)] if f.ids else []
+        if f.include_none:
+            parts.append(without_client)
+        conditions.append(or_(false(), *parts))
+    if filters.task_ids is not None:
+        conditions.append(_ids(TimeEntry.task_id, filters.task_ids))
+    if filters.tag_ids is not None:
+        f = filters.tag_ids
+        link = select(literal_column("1")).where(TimeEntryTag.time_entry_id == TimeEntry.id)
+        parts = [exists(link.where(TimeEntryTag.tag_id.in_(sorted(f.ids))))] if f.ids else []
+        if f.include_none:
+            parts.append(~exists(link))
+        conditions.append(or_(false(), *parts))
+    owners = accepted_owners(db, filters)
+    if owners is not None:
+        conditions.append(TimeEntry.user_id.in_(sorted(owners)) if owners else false())
+    if filters.time_entry_ids is not None:
+        conditions.append(TimeEntry.id.in_(sorted(filters.time_entry_ids)) if filters.time_entry_ids else false())
+    if filters.description:
+        conditions.append(lower_text(TimeEntry.description).contains(filters.description.lower(), autoescape=True))
+    if filters.without_description:
+        conditions.append(TimeEntry.description == "")
+    return select(
+        TimeEntry.id.label("id"),
+        TimeEntry.user_id.label("user_id"),
+        TimeEntry.project_id.label("project_id"),
+        TimeEntry.task_id.label("task_id"),
+        TimeEntry.billable.label("billable"),
+        TimeEntry.start.label("start"),
+        TimeEntry.stop.label("stop"),
+        TimeEntry.updated_at.label("updated_at"),
+        TimeEntry.description.label("description"),
+        seconds.label("seconds"),
+        rate_cents.label("rate_cents"),
+        TimeEntry.currency.label("currency"),
+        amount_cents.label("amount_cents"),
+    ).where(and_(*conditions))

@@ -1,0 +1,37 @@
+"""Report-wide totals: one grouped query over the same filtered entries as the rows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session
+
+from punchclock.reports.results import Money, Totals
+
+
+def cents(value: int | None) -> Decimal:
+    return (Decimal(value or 0) / 100).quantize(Decimal("0.01"))
+
+
+def totals(db: Session, entries: Select[Any]) -> Totals:
+    """Count, seconds, billable seconds and billable amounts per currency (50-reports §5)."""
+    base = entries.subquery()
+    billable_seconds = func.sum(case((base.c.billable.is_(True), base.c.seconds), else_=0))
+    rows = db.execute(
+        select(
+            base.c.currency,
+            func.count(),
+            func.coalesce(func.sum(base.c.seconds), 0),
+            func.coalesce(billable_seconds, 0),
+            func.coalesce(func.sum(base.c.amount_cents), 0),
+            func.max(case((base.c.billable.is_(True), 1), else_=0)),
+        ).group_by(base.c.currency).order_by(base.c.currency)
+    ).all()
+    return Totals(
+        count=sum(r[1] for r in rows),
+        seconds=sum(int(r[2]) for r in rows),
+        billable_seconds=sum(int(r[3]) for r in rows),
+        currencies=[Money(r[0], cents(r[4])) for r in rows if r[5]],
+    )

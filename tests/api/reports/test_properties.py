@@ -1,0 +1,1158 @@
+"""Property tests of the Reports API v2 (50-reports): random small worlds against a plain-Python oracle.
+
+Every example builds a fresh workspace — users in five time zones around the 2023 DST changes
+(Berlin 10-29, New York 11-05), clients, projects, tasks, project-user rates, tags, groups, entries
+(some running or deleted, which never count) and rate/currency changes made after the entries exist —
+asks the API for a report and compares the whole body with what the oracle computes from the world
+alone: owner's-zone days (§3.1), filters (§3.3, §3.4, §3.5), rounding (§3.7), the rate and currency
+chains (§4.1, §4.2), per-entry half-up amounts summed (§4.3), hidden money (§4.4), totals (§5),
+weekly (§6), details (§7), summary (§8, O-65, O-67, O-80) and the project dashboard (§9, O-69, O-82).
+The internal sums (totals equal the sum of the rows) are asserted separately from the oracle, so a
+failure says whether the report disagrees with the contract or with itself.
+
+The arrangement goes through the factories on the ``db`` session; the ``db_url``/``client``/``db``
+fixtures are function-scoped, so each example empties every table first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings, event
+from hypothesis import strategies as st
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from punchclock.db.base import Base
+from punchclock.domain.colors import hex_color
+from punchclock.models import Client, Project, ProjectMember, Workspace, WorkspaceMember
+from tests.factories import (
+    add_member,
+    add_project_user,
+    make_client,
+    make_entry,
+    make_group,
+    make_project,
+    make_tag,
+    make_task,
+    make_user,
+    make_workspace,
+    token_auth,
+)
+
+ZONES = ("Etc/UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Pacific/Auckland")
+CURRENCIES = ("EUR", "GBP", "USD")
+#: Case variants make equal titles, ordered by id (§3.6).
+USER_NAMES = ("Ada Quint", "ada quint", "Bea Ruiz", "Cem Aksoy")
+CLIENT_NAMES = ("Acme", "beta Works", "Cyan Ltd")
+PROJECT_NAMES = ("Apollo", "apollo", "Borealis", "Cosmos")
+TASK_NAMES = ("Build", "design", "Test")
+TAG_NAMES = ("billing", "Onsite", "urgent")
+DESCRIPTIONS = ("", "Design", "design", "Review", "review notes")
+DESCRIPTION_FILTERS = ("des", "REV", "notes", "e")
+#: Entries start on local days FIRST_DAY … FIRST_DAY + SPAN - 1 of their owner's zone.
+FIRST_DAY = date(2023, 10, 24)
+SPAN = 15
+#: Local times of day (seconds) worth hitting often: midnights, the DST folds at 01:xx/02:xx.
+EDGE_TIMES = (0, 86399, 1, 3599, 3600, 5400, 7200, 9000)
+EDGE_DURATIONS = (8645, 0, 1, 59, 60, 899, 900, 1799, 1800, 3600)
+ROUNDING_MINUTES = (15, 0, 1, 5, 60)
+CENT = Decimal("0.01")
+MS = 1000
+PER_PAGE = 50
+TASKS_PER_PAGE = 10
+
+SUMMARY_PAIRS = (
+    ("projects", "time_entries"), ("projects", "tasks"), ("projects", "users"),
+    ("clients", "time_entries"), ("clients", "tasks"), ("clients", "projects"), ("clients", "users"),
+    ("users", "time_entries"), ("users", "tasks"), ("users", "projects"), ("users", "clients"),
+)
+DASHBOARD_ORDERS = ("name", "assignee", "duration", "billable_amount", "estimated_seconds")
+
+PROPERTY = settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                           HealthCheck.data_too_large])
+
+
+# -- the world: plain data, indices instead of ids ------------------------------------------------------
+
+@dataclass(frozen=True)
+class UserSpec:
+    name: str
+    zone: str
+    admin: bool
+    use_stop: bool
+
+
+@dataclass(frozen=True)
+class ClientSpec:
+    name: str
+    rate: Decimal | None
+    currency: str | None
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    name: str
+    client: int | None
+    rate: Decimal | None
+    currency: str | None
+    billable: bool
+    color: int
+    private: bool
+    estimated_hours: int | None
+    auto_estimates: bool
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    project: int
+    name: str
+    assignee: int | None
+    estimated_seconds: int
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    """A project user, with its optional rate (first link of the rate chain, §4.1)."""
+
+    project: int
+    user: int
+    rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class EntrySpec:
+    user: int
+    project: int | None
+    task: int | None
+    billable: bool
+    description: str
+    start: datetime
+    #: None: running.
+    seconds: int | None
+    deleted: bool
+    tags: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A rate, currency or client changed after the entries exist: reports use current rates (O-85)."""
+
+    kind: str
+    index: int
+    value: Any
+
+
+@dataclass(frozen=True)
+class World:
+    users: tuple[UserSpec, ...]
+    requester: int
+    ws_rate: Decimal
+    ws_currency: str
+    rounding: int
+    rounding_minutes: int
+    hide_rates: bool
+    clients: tuple[ClientSpec, ...]
+    projects: tuple[ProjectSpec, ...]
+    tasks: tuple[TaskSpec, ...]
+    links: tuple[LinkSpec, ...]
+    tags: tuple[str, ...]
+    groups: tuple[frozenset[int], ...]
+    entries: tuple[EntrySpec, ...]
+    changes: tuple[Change, ...] = ()
+
+    def after_changes(self) -> World:
+        w = self
+        for c in self.changes:
+            w = c_apply(w, c)
+        return replace(w, changes=())
+
+    @property
+    def requester_admin(self) -> bool:
+        return self.users[self.requester].admin
+
+    @property
+    def show_money(self) -> bool:
+        return self.requester_admin or not self.hide_rates
+
+
+def _set(items: tuple[Any, ...], index: int, **values: Any) -> tuple[Any, ...]:
+    out = list(items)
+    out[index] = replace(out[index], **values)
+    return tuple(out)
+
+
+def c_apply(w: World, c: Change) -> World:
+    if c.kind == "ws_rate":
+        return replace(w, ws_rate=c.value)
+    if c.kind == "ws_currency":
+        return replace(w, ws_currency=c.value)
+    target, attr = c.kind.split("_", 1)
+    if target == "project":
+        return replace(w, projects=_set(w.projects, c.index, **{attr: c.value}))
+    if target == "client":
+        return replace(w, clients=_set(w.clients, c.index, **{attr: c.value}))
+    return replace(w, links=_set(w.links, c.index, rate=c.value))
+
+
+# -- strategies -----------------------------------------------------------------------------------------
+#
+# Hypothesis favours the smallest choice of every draw (0, the first element, an empty list), and 25
+# examples are few: every draw below is arranged so that its simplest value is a *rich* world — several
+# projects and entries, billable, rounded, no filter, a range covering the DST days — while the other
+# values remain reachable.
+
+money = st.integers(0, 20_000).map(lambda c: (Decimal(c) / 100).quantize(CENT))
+opt_money = money | st.none()
+opt_currency = st.sampled_from(CURRENCIES) | st.none()
+
+
+def rich(low: int, high: int, *, floor: int = 0) -> st.SearchStrategy[int]:
+    """``floor`` … ``high``, mostly ``low`` or more."""
+    return st.integers(low, high) | st.integers(floor, high)
+
+
+def rotated(n: int, first: int) -> st.SearchStrategy[int]:
+    """0 … n-1 starting at ``first``: the simplest draw is ``first``."""
+    return st.integers(0, n - 1).map(lambda i: (i + first) % n)
+
+
+def _local_start(day: date, seconds_of_day: int, fold: int, zone: str) -> datetime:
+    local = datetime.combine(day, time(seconds_of_day // 3600, seconds_of_day // 60 % 60, seconds_of_day % 60),
+                             tzinfo=ZoneInfo(zone)).replace(fold=fold)
+    return local.astimezone(UTC)
+
+
+def _project_name_free(projects: Sequence[ProjectSpec], index: int | None, name: str, client: int | None) -> bool:
+    return all((p.client, p.name.lower()) != (client, name.lower()) for i, p in enumerate(projects) if i != index)
+
+
+@st.composite
+def worlds(draw: st.DrawFn, sizes: st.SearchStrategy[int] = rich(6, 25)) -> World:
+    n_users = draw(st.integers(2, 4))
+    users = tuple(
+        UserSpec(draw(st.sampled_from(USER_NAMES)), draw(st.sampled_from(ZONES)), i == 0 or draw(st.booleans()),
+                 not draw(st.booleans()))
+        for i in range(n_users)
+    )
+    client_names = draw(st.permutations(CLIENT_NAMES))[:draw(rich(1, 3))]
+    clients = tuple(ClientSpec(name, draw(opt_money), draw(opt_currency)) for name in client_names)
+    projects: list[ProjectSpec] = []
+    for i in range(draw(rich(2, 4))):
+        client = draw(st.integers(0, len(clients) - 1) | st.none()) if clients else None
+        name = draw(st.sampled_from(PROJECT_NAMES))
+        if not _project_name_free(projects, None, name, client):
+            name = f"{name} {i}"
+        projects.append(ProjectSpec(
+            name=name, client=client, rate=draw(opt_money), currency=draw(opt_currency), billable=draw(st.booleans()),
+            color=draw(st.integers(0, 15)), private=draw(st.booleans()),
+            estimated_hours=draw(st.none() | st.integers(1, 200)), auto_estimates=draw(st.booleans()),
+        ))
+    tasks = tuple(
+        TaskSpec(p, name, draw(st.integers(0, n_users - 1) | st.none()), draw(st.sampled_from((3600, 0, 36000))))
+        for p in range(len(projects))
+        for name in draw(st.permutations(TASK_NAMES))[:draw(rich(1, 2))]
+    )
+    pairs = sorted(draw(st.sets(st.tuples(st.integers(0, len(projects) - 1), st.integers(0, n_users - 1)),
+                                max_size=6))) if projects else []
+    links = tuple(LinkSpec(p, u, draw(opt_money)) for p, u in pairs)
+    tags = tuple(draw(st.permutations(TAG_NAMES))[:draw(rich(1, 3))])
+    groups = tuple(draw(st.lists(st.frozensets(st.integers(0, n_users - 1)), max_size=2)))
+
+    entries: list[EntrySpec] = []
+    running: set[int] = set()
+    for _ in range(draw(sizes)):
+        user = draw(st.integers(0, n_users - 1))
+        project = draw(st.integers(0, len(projects) - 1) | st.none()) if projects else None
+        own_tasks = [i for i, t in enumerate(tasks) if t.project == project]
+        task = draw(st.none() | st.sampled_from(own_tasks)) if own_tasks else None
+        # Local day 5 is 2023-10-29, Berlin's DST change; New York's follows a week later.
+        start = _local_start(FIRST_DAY + timedelta(days=draw(rotated(SPAN, 5))),
+                             draw(st.sampled_from(EDGE_TIMES) | st.integers(0, 86399)),
+                             draw(st.integers(0, 1)), users[user].zone)
+        seconds: int | None = draw(st.sampled_from(EDGE_DURATIONS) | st.integers(0, 5 * 3600))
+        state = draw(st.sampled_from(("stopped", "stopped", "stopped", "running", "deleted")))
+        if state == "running" and user not in running:  # one running entry per user
+            running.add(user)
+            seconds = None
+        entry_tags = draw(st.sets(st.integers(0, len(tags) - 1), max_size=len(tags))) if tags else set()
+        entries.append(EntrySpec(user, project, task, not draw(st.booleans()), draw(st.sampled_from(DESCRIPTIONS)),
+                                 start, seconds, state == "deleted", tuple(sorted(entry_tags))))
+
+    world = World(
+        users=users, requester=draw(rotated(n_users, 1)), ws_rate=draw(money),
+        ws_currency=draw(st.sampled_from(CURRENCIES)), rounding=draw(st.sampled_from((-1, 0, 1))),
+        rounding_minutes=draw(st.sampled_from(ROUNDING_MINUTES)), hide_rates=draw(st.booleans()),
+        clients=clients, projects=tuple(projects), tasks=tasks, links=links, tags=tags, groups=groups,
+        entries=tuple(entries),
+    )
+    return replace(world, changes=tuple(draw(changes(world))))
+
+
+@st.composite
+def changes(draw: st.DrawFn, world: World) -> list[Change]:
+    kinds = ["ws_rate", "ws_currency"]
+    if world.projects:
+        kinds[:0] = ["project_rate", "project_currency", "project_client"]
+    if world.clients:
+        kinds += ["client_rate", "client_currency"]
+    if world.links:
+        kinds.append("link_rate")
+    out: list[Change] = []
+    current = world
+    for kind in draw(st.lists(st.sampled_from(kinds), max_size=3)):
+        if kind == "ws_rate":
+            c = Change(kind, 0, draw(money))
+        elif kind == "ws_currency":
+            c = Change(kind, 0, draw(st.sampled_from(CURRENCIES)))
+        elif kind.startswith("project_"):
+            i = draw(st.integers(0, len(world.projects) - 1))
+            if kind == "project_client":
+                client = draw(st.none() | st.integers(0, len(world.clients) - 1)) if world.clients else None
+                if not _project_name_free(current.projects, i, current.projects[i].name, client):
+                    continue  # the name would clash under that client
+                c = Change(kind, i, client)
+            else:
+                c = Change(kind, i, draw(opt_money if kind == "project_rate" else opt_currency))
+        elif kind.startswith("client_"):
+            c = Change(kind, draw(st.integers(0, len(world.clients) - 1)),
+                       draw(opt_money if kind == "client_rate" else opt_currency))
+        else:
+            c = Change(kind, draw(st.integers(0, len(world.links) - 1)), draw(opt_money))
+        out.append(c)
+        current = c_apply(current, c)
+    return out
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The common filters of §3 in world indices; ``None`` inside an id set is the wire's ``0``."""
+
+    billable: bool | None = None
+    projects: frozenset[int | None] | None = None
+    clients: frozenset[int | None] | None = None
+    tasks: frozenset[int | None] | None = None
+    tags: frozenset[int | None] | None = None
+    users: frozenset[int] | None = None
+    members_of: frozenset[int] | None = None
+    or_members_of: frozenset[int] | None = None
+    description: str | None = None
+    without_description: bool = False
+    rounding: bool = False
+
+
+FILTERS = ("billable", "projects", "tags", "clients", "tasks", "users", "members_of", "or_members_of", "description",
+           "without_description")
+
+
+def _with_none(n: int) -> st.SearchStrategy[frozenset[int | None]]:
+    options: list[int | None] = [*range(n), None]
+    return st.frozensets(st.sampled_from(options), min_size=1)
+
+
+@st.composite
+def filters(draw: st.DrawFn, world: World) -> Filters:
+    """At most two filters at a time (most reports keep rows), and ``rounding=on`` half of the time."""
+    n_users, n_groups = len(world.users), len(world.groups)
+    values: dict[str, Any] = {}
+    for name in draw(st.lists(st.sampled_from(FILTERS), unique=True, max_size=2)):
+        if name == "billable":
+            values[name] = draw(st.booleans())
+        elif name in ("projects", "clients", "tasks", "tags"):
+            values[name] = draw(_with_none(len(getattr(world, name))))
+        elif name == "users":
+            values[name] = draw(st.frozensets(st.integers(0, n_users - 1), min_size=1))
+        elif name in ("members_of", "or_members_of"):
+            if n_groups:
+                values[name] = draw(st.frozensets(st.integers(0, n_groups - 1), min_size=1))
+        elif name == "description":
+            values[name] = draw(st.sampled_from(DESCRIPTION_FILTERS))
+        else:
+            values[name] = True
+    return Filters(**values, rounding=not draw(st.booleans()))
+
+
+@st.composite
+def date_ranges(draw: st.DrawFn) -> tuple[date, date]:
+    """Mostly the whole window (10-23 … 11-07), sometimes a slice of it."""
+    since = FIRST_DAY + timedelta(days=draw(st.integers(-1, SPAN - 1)))
+    last = FIRST_DAY + timedelta(days=SPAN)
+    return since, max(since, last - timedelta(days=draw(st.integers(0, SPAN))))
+
+
+@st.composite
+def weeks(draw: st.DrawFn) -> date:
+    """The first day of a weekly report: by default 10-26, whose week holds Berlin's DST change."""
+    return FIRST_DAY + timedelta(days=draw(rotated(SPAN - 2, 3)) - 1)
+
+
+# -- arrange --------------------------------------------------------------------------------------------
+
+@dataclass
+class Ids:
+    ws: int
+    users: list[int]
+    headers: dict[str, str]
+    clients: list[int] = field(default_factory=list)
+    projects: list[int] = field(default_factory=list)
+    tasks: list[int] = field(default_factory=list)
+    links: list[int] = field(default_factory=list)
+    tags: list[int] = field(default_factory=list)
+    groups: list[int] = field(default_factory=list)
+    entries: list[int] = field(default_factory=list)
+
+
+def reset(db: Session) -> None:
+    """Empty every table (children first): each example starts from a blank database."""
+    db.rollback()
+    for table in reversed(Base.metadata.sorted_tables):
+        db.execute(table.delete())
+    db.commit()
+    db.expunge_all()
+
+
+def updated_at(e: EntrySpec) -> datetime:
+    """A known ``at`` per entry, so the oracle can render the detailed ``updated`` (rate refreshes keep it)."""
+    return e.start + timedelta(seconds=(e.seconds or 0) + 7)
+
+
+def arrange(db: Session, w: World) -> Ids:
+    """``w`` as it was before its changes, then the changes, so the rates on the entries must follow."""
+    reset(db)
+    users = [make_user(db, fullname=u.name, timezone=u.zone, store_start_and_stop_time=u.use_stop) for u in w.users]
+    ws = make_workspace(db, admin=users[0], default_currency=w.ws_currency, default_hourly_rate=w.ws_rate,
+                        rounding=w.rounding, rounding_minutes=w.rounding_minutes,
+                        only_admins_see_billable_rates=w.hide_rates, premium=True)
+    for user, spec in zip(users[1:], w.users[1:], strict=True):
+        add_member(db, ws, user, admin=spec.admin)
+    ids = Ids(ws=ws.id, users=[u.id for u in users], headers=token_auth(users[w.requester]))
+    members = {m.user_id: m for m in db.scalars(select(WorkspaceMember).where(WorkspaceMember.workspace_id == ws.id))}
+    ids.clients = [make_client(db, workspace_id=ws.id, name=c.name, hourly_rate=c.rate, currency=c.currency).id
+                   for c in w.clients]
+    projects = [
+        make_project(db, workspace_id=ws.id, name=p.name, client_id=None if p.client is None else ids.clients[p.client],
+                     rate=p.rate, currency=p.currency, billable=p.billable, color=p.color, is_private=p.private,
+                     estimated_hours=p.estimated_hours, auto_estimates=p.auto_estimates)
+        for p in w.projects
+    ]
+    ids.projects = [p.id for p in projects]
+    ids.tasks = [make_task(db, project=projects[t.project], name=t.name, estimated_seconds=t.estimated_seconds,
+                           user_id=None if t.assignee is None else ids.users[t.assignee]).id for t in w.tasks]
+    ids.links = [add_project_user(db, projects[link.project], users[link.user], rate=link.rate).id for link in w.links]
+    tags = [make_tag(db, workspace_id=ws.id, name=name) for name in w.tags]
+    ids.tags = [t.id for t in tags]
+    ids.groups = [make_group(db, workspace_id=ws.id, name=f"Group {i}",
+                             members=[members[ids.users[u]] for u in sorted(g)]).id
+                  for i, g in enumerate(w.groups)]
+    ids.entries = [
+        make_entry(db, user=users[e.user], workspace_id=ws.id, start=e.start, seconds=e.seconds,
+                   project_id=None if e.project is None else ids.projects[e.project],
+                   task_id=None if e.task is None else ids.tasks[e.task], billable=e.billable,
+                   description=e.description, tags=[tags[t] for t in e.tags], updated_at=updated_at(e),
+                   deleted_at=datetime(2023, 11, 8, tzinfo=UTC) if e.deleted else None).id
+        for e in w.entries
+    ]
+    for c in w.changes:
+        change(db, ids, c)
+    db.commit()  # ends the read transaction the id lookups opened
+    return ids
+
+
+def change(db: Session, ids: Ids, c: Change) -> None:
+    """One change through the ORM, as a v8 update would make it (the rates listener must follow)."""
+    if c.kind in ("ws_rate", "ws_currency"):
+        ws = db.get_one(Workspace, ids.ws)
+        setattr(ws, "default_hourly_rate" if c.kind == "ws_rate" else "default_currency", c.value)
+    elif c.kind == "project_client":
+        db.get_one(Project, ids.projects[c.index]).client_id = None if c.value is None else ids.clients[c.value]
+    elif c.kind.startswith("project_"):
+        setattr(db.get_one(Project, ids.projects[c.index]), c.kind.removeprefix("project_"), c.value)
+    elif c.kind.startswith("client_"):
+        attr = "hourly_rate" if c.kind == "client_rate" else "currency"
+        setattr(db.get_one(Client, ids.clients[c.index]), attr, c.value)
+    else:
+        db.get_one(ProjectMember, ids.links[c.index]).rate = c.value
+    db.commit()
+
+
+# -- the oracle: which entries count, with what seconds and money -------------------------------------
+
+@dataclass(frozen=True)
+class Fact:
+    """One counted entry as the contract sees it (§3.0), resolved against the world after its changes."""
+
+    index: int
+    id: int
+    user: int
+    project: int | None
+    task: int | None
+    client: int | None
+    billable: bool
+    description: str
+    start: datetime
+    stop: datetime
+    stored: int
+    rate: Decimal
+    currency: str
+    tags: tuple[int, ...]
+    #: The start's calendar date in the owner's zone (§3.1, O-56).
+    day: date
+    #: After rounding when asked (§3.7); the stored duration otherwise.
+    seconds: int = 0
+    #: §4.3: billable entries only, half-up per entry.
+    amount: Decimal = Decimal("0.00")
+
+
+def amount(seconds: int, rate: Decimal) -> Decimal:
+    return (Decimal(seconds) * rate / 3600).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def rounded(seconds: int, w: World) -> int:
+    """20-workspaces §1.1: down, nearest (half up) or up to the step; a step of 0 keeps the duration."""
+    step = w.rounding_minutes * 60
+    if step == 0:
+        return seconds
+    if w.rounding < 0:
+        return seconds // step * step
+    if w.rounding > 0:
+        return -(-seconds // step) * step
+    return (seconds + step // 2) // step * step
+
+
+def linked(w: World, project: int, user: int) -> LinkSpec | None:
+    return next((link for link in w.links if (link.project, link.user) == (project, user)), None)
+
+
+def project_visible(w: World, project: int) -> bool:
+    """§2, O-58: admins see everything; members every public project and the private ones they are in."""
+    return w.requester_admin or not w.projects[project].private or linked(w, project, w.requester) is not None
+
+
+def rate_of(w: World, project: int | None, user: int) -> Decimal:
+    """§4.1: project user, project, client, workspace default."""
+    if project is None:
+        return w.ws_rate
+    p = w.projects[project]
+    link = linked(w, project, user)
+    chain = [link.rate if link else None, p.rate, None if p.client is None else w.clients[p.client].rate]
+    return next((r for r in chain if r is not None), w.ws_rate)
+
+
+def currency_of(w: World, project: int | None) -> str:
+    """§4.2: project, client, workspace default."""
+    if project is None:
+        return w.ws_currency
+    p = w.projects[project]
+    chain = [p.currency, None if p.client is None else w.clients[p.client].currency]
+    return next((c for c in chain if c is not None), w.ws_currency)
+
+
+def facts(w: World, ids: Ids) -> list[Fact]:
+    """Stopped, non-deleted entries the requester may see (§3.0, O-59), any date, durations as stored."""
+    out = []
+    for i, e in enumerate(w.entries):
+        if e.seconds is None or e.deleted or (e.project is not None and not project_visible(w, e.project)):
+            continue
+        out.append(Fact(
+            index=i, id=ids.entries[i], user=e.user, project=e.project, task=e.task,
+            client=None if e.project is None else w.projects[e.project].client, billable=e.billable,
+            description=e.description, start=e.start, stop=e.start + timedelta(seconds=e.seconds),
+            stored=e.seconds, rate=rate_of(w, e.project, e.user), currency=currency_of(w, e.project),
+            tags=e.tags, day=e.start.astimezone(ZoneInfo(w.users[e.user].zone)).date(),
+            seconds=e.seconds, amount=amount(e.seconds, rate_of(w, e.project, e.user)) if e.billable else Decimal(0),
+        ))
+    return out
+
+
+def owners(w: World, f: Filters) -> set[int] | None:
+    """§3.4 with O-60: user ids, narrowed by groups, widened by or-groups (alone: the or-groups' members)."""
+    def members(groups: frozenset[int]) -> set[int]:
+        return set().union(*(w.groups[g] for g in groups))
+
+    accepted = set(f.users) if f.users is not None else None
+    if f.members_of is not None:
+        accepted = members(f.members_of) if accepted is None else accepted & members(f.members_of)
+    if f.or_members_of is not None:
+        accepted = members(f.or_members_of) if accepted is None else accepted | members(f.or_members_of)
+    return accepted
+
+
+def matching(w: World, all_facts: Iterable[Fact], f: Filters, since: date, until: date) -> list[Fact]:
+    """§3.1 owner's-zone dates, §3.2-§3.5 filters, then §3.7 rounding and §4.3 amounts on the result."""
+    accepted = owners(w, f)
+    out = []
+    for x in all_facts:
+        if not since <= x.day <= until:
+            continue
+        if f.billable is not None and x.billable != f.billable:
+            continue
+        if f.projects is not None and x.project not in f.projects:
+            continue
+        if f.clients is not None and x.client not in f.clients:
+            continue
+        if f.tasks is not None and x.task not in f.tasks:
+            continue
+        if f.tags is not None and not ((None in f.tags and not x.tags) or set(x.tags) & f.tags):
+            continue
+        if accepted is not None and x.user not in accepted:
+            continue
+        if f.description is not None and f.description.lower() not in x.description.lower():
+            continue
+        if f.without_description and x.description:
+            continue
+        seconds = rounded(x.stored, w) if f.rounding else x.stored
+        out.append(replace(x, seconds=seconds, amount=amount(seconds, x.rate) if x.billable else Decimal(0)))
+    return out
+
+
+def filter_params(f: Filters, ids: Ids) -> dict[str, str]:
+    def id_list(chosen: Iterable[int | None], objects: list[int]) -> str:
+        return ",".join(sorted("0" if i is None else str(objects[i]) for i in chosen))
+
+    out: dict[str, str] = {}
+    if f.billable is not None:
+        out["billable"] = "yes" if f.billable else "no"
+    for name, chosen, objects in (("project_ids", f.projects, ids.projects), ("client_ids", f.clients, ids.clients),
+                                  ("task_ids", f.tasks, ids.tasks), ("tag_ids", f.tags, ids.tags),
+                                  ("user_ids", f.users, ids.users), ("members_of_group_ids", f.members_of, ids.groups),
+                                  ("or_members_of_group_ids", f.or_members_of, ids.groups)):
+        if chosen is not None:
+            out[name] = id_list(chosen, objects)
+    if f.description is not None:
+        out["description"] = f.description
+    if f.without_description:
+        out["without_description"] = "true"
+    if f.rounding:
+        out["rounding"] = "on"
+    return out
+
+
+# -- the oracle: shapes shared by the reports ------------------------------------------------------------
+
+def ms(seconds: int) -> int:
+    return seconds * MS
+
+
+def hidden_money(items: list[dict[str, Any]], show_money: bool) -> list[dict[str, Any]]:
+    """§4.4: every ``{"currency", "amount"}`` element keeps its place but reads ``""``/null."""
+    return items if show_money else [{"currency": "", "amount": None} for _ in items]
+
+
+def per_currency(lines: Iterable[Fact], *, billable_only: bool) -> dict[str, Decimal]:
+    sums: dict[str, Decimal] = {}
+    for x in lines:
+        if x.billable or not billable_only:
+            sums[x.currency] = sums.get(x.currency, Decimal(0)) + x.amount
+    return sums
+
+
+def expected_totals(lines: list[Fact], show_money: bool) -> dict[str, Any]:
+    """§5: all-page totals; the placeholder when nothing is billable."""
+    billed = per_currency(lines, billable_only=True)
+    currencies = [{"currency": c, "amount": billed[c]} for c in sorted(billed)] or [{"currency": None, "amount": None}]
+    return {
+        "total_grand": ms(sum(x.seconds for x in lines)) if lines else None,
+        "total_billable": ms(sum(x.seconds for x in lines if x.billable)) or None,
+        "total_currencies": hidden_money(currencies, show_money),
+    }
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def by_title(keys: Iterable[K], title: Callable[[K], tuple[Any, ...] | None],
+             tie: Callable[[K], tuple[Any, ...]]) -> list[K]:
+    """§3.6 ascending title order: case-insensitive, ties by id; null titles last."""
+    keys = list(keys)
+    named = sorted((k for k in keys if title(k) is not None), key=lambda k: (title(k), tie(k)))
+    return named + sorted((k for k in keys if title(k) is None), key=tie)
+
+
+def project_sort(w: World, p: int | None) -> tuple[Any, ...] | None:
+    """A project title compares its name, then its client (no client after any client name)."""
+    if p is None:
+        return None
+    spec = w.projects[p]
+    client = None if spec.client is None else w.clients[spec.client].name
+    return (spec.name.casefold(), client is None, (client or "").casefold())
+
+
+def id_tie(value: int | None) -> tuple[bool, int]:
+    return (value is None, value or 0)
+
+
+def client_name(w: World, client: int | None) -> str | None:
+    return None if client is None else w.clients[client].name
+
+
+def project_title(w: World, p: int | None, *, summary: bool = False) -> dict[str, Any]:
+    """§6.2 / §8.2: colour keys only when there is a project; the summary sends ``color_hex`` too (O-45)."""
+    if p is None:
+        return {"project": None, "client": None}
+    spec = w.projects[p]
+    out = {"project": spec.name, "client": client_name(w, spec.client), "color": str(spec.color),
+           "hex_color": hex_color(spec.color)}
+    if summary:
+        out["color_hex"] = hex_color(spec.color)
+    return out
+
+
+def get_json(client: TestClient, path: str, ids: Ids, **params: Any) -> dict[str, Any]:
+    query = {"user_agent": "properties@example.org", "workspace_id": ids.ws, **params}
+    r = client.get(f"/reports/api/v2/{path}", params=query, headers=ids.headers)
+    assert r.status_code == 200, r.text
+    body: dict[str, Any] = json.loads(r.text, parse_float=Decimal)
+    return body
+
+
+# -- details (§7) ------------------------------------------------------------------------------------------
+
+def expected_detail_row(w: World, ids: Ids, x: Fact) -> dict[str, Any]:
+    owner = w.users[x.user]
+    zone = ZoneInfo(owner.zone)
+    spec = w.entries[x.index]
+    p = None if x.project is None else w.projects[x.project]
+    show = w.show_money
+    return {
+        "id": x.id, "pid": None if x.project is None else ids.projects[x.project],
+        "tid": None if x.task is None else ids.tasks[x.task], "uid": ids.users[x.user],
+        "description": x.description,
+        "start": x.start.astimezone(zone).isoformat(), "end": x.stop.astimezone(zone).isoformat(),
+        "updated": updated_at(spec).astimezone(zone).isoformat(),
+        "dur": ms(x.seconds), "user": owner.name, "use_stop": owner.use_stop,
+        "client": client_name(w, x.client), "project": None if p is None else p.name,
+        "project_color": None if p is None else str(p.color),
+        "project_hex_color": None if p is None else hex_color(p.color),
+        "task": None if x.task is None else w.tasks[x.task].name,
+        "billable": x.amount if x.billable and show else None, "is_billable": x.billable,
+        "cur": ("" if not show else x.currency if x.billable else None),
+        "tags": sorted((w.tags[t] for t in x.tags), key=lambda n: (n.lower(), n)),
+    }
+
+
+def check_details_sums(first: dict[str, Any], rows: list[dict[str, Any]], show_money: bool) -> None:
+    """Totals over all pages equal the sums of the rows of all pages."""
+    assert first["total_count"] == len(rows)
+    assert first["total_grand"] == (sum(r["dur"] for r in rows) if rows else None)
+    assert first["total_billable"] == (sum(r["dur"] for r in rows if r["is_billable"]) or None)
+    if not show_money:
+        assert all(c == {"currency": "", "amount": None} for c in first["total_currencies"])
+        return
+    billed: dict[str, Decimal] = {}
+    for r in rows:
+        if r["is_billable"]:
+            billed[r["cur"]] = billed.get(r["cur"], Decimal(0)) + r["billable"]
+    assert {c["currency"]: c["amount"] for c in first["total_currencies"] if c["currency"] is not None} == billed
+
+
+# -- weekly (§6) ---------------------------------------------------------------------------------------------
+
+def week_values(lines: list[Fact], days: list[date], earnings: bool, show_money: bool) -> list[Any]:
+    """§6.3: 8 ms values (null for a day on which no entry started), or one object per billed currency."""
+    index = {d: i for i, d in enumerate(days)}
+    if not earnings:
+        values: list[int | None] = [None] * 7
+        for x in lines:
+            values[index[x.day]] = (values[index[x.day]] or 0) + ms(x.seconds)
+        return [*values, sum(v or 0 for v in values)]
+    billed: dict[str, list[Decimal | None]] = {}
+    for x in lines:
+        if x.billable:
+            day = billed.setdefault(x.currency, [None] * 7)
+            day[index[x.day]] = (day[index[x.day]] or Decimal(0)) + x.amount
+    if not show_money:
+        return [None for _ in billed]
+    return [{"currency": c, "amount": [*billed[c], sum((v or Decimal(0) for v in billed[c]), Decimal(0))]}
+            for c in sorted(billed)]
+
+
+def expected_weekly(w: World, ids: Ids, lines: list[Fact], since: date, grouping: str, earnings: bool
+                    ) -> dict[str, Any]:
+    days = [since + timedelta(days=i) for i in range(7)]
+    show = w.show_money
+    by_project = grouping == "projects"
+
+    def row_key(x: Fact) -> int | None:
+        return x.project if by_project else x.user
+
+    def detail_key(x: Fact) -> int | None:
+        return x.user if by_project else x.project
+
+    def subject(key: int | None, is_project: bool) -> dict[str, Any]:
+        if is_project:
+            return {"title": project_title(w, key), "pid": None if key is None else ids.projects[key]}
+        assert key is not None
+        return {"title": {"user": w.users[key].name}, "uid": ids.users[key]}
+
+    def title(key: int | None, is_project: bool) -> tuple[Any, ...] | None:
+        if is_project:
+            return project_sort(w, key)
+        assert key is not None
+        return (w.users[key].name.casefold(),)
+
+    def tie(key: int | None, is_project: bool) -> tuple[bool, int]:
+        return id_tie(None if key is None else (ids.projects if is_project else ids.users)[key])
+
+    def included(ls: list[Fact]) -> bool:
+        return not earnings or any(x.billable for x in ls)  # earnings: rows without billable entries go
+
+    rows = []
+    row_keys = {row_key(x) for x in lines}
+    for key in by_title(row_keys, lambda k: title(k, by_project), lambda k: tie(k, by_project)):
+        mine = [x for x in lines if row_key(x) == key]
+        if not included(mine):
+            continue
+        details = []
+        for d in by_title({detail_key(x) for x in mine}, lambda k: title(k, not by_project),
+                          lambda k: tie(k, not by_project)):
+            theirs = [x for x in mine if detail_key(x) == d]
+            if included(theirs):
+                details.append({**subject(d, not by_project), "totals": week_values(theirs, days, earnings, show)})
+        rows.append({**subject(key, by_project), "totals": week_values(mine, days, earnings, show),
+                     "details": details})
+    week_totals = week_values(lines, days, earnings, show)
+    if not earnings and not lines:
+        week_totals[7] = None
+    return {**expected_totals(lines, show), "data": rows, "week_totals": week_totals}
+
+
+def _add(a: Any, b: Any) -> Any:
+    return a if b is None else b if a is None else a + b
+
+
+def _column_sums(lists: list[list[Any]]) -> list[Any]:
+    out: list[Any] = [None] * 8
+    for values in lists:
+        out = [_add(a, b) for a, b in zip(out, values, strict=True)]
+    return out
+
+
+def _money_columns(lines: list[list[dict[str, Any]]]) -> dict[str, list[Any]]:
+    """Per currency, the column sums of several earnings ``totals``."""
+    out: dict[str, list[Any]] = {}
+    for objects in lines:
+        for o in objects:
+            out[o["currency"]] = [_add(a, b) for a, b in zip(out.get(o["currency"], [None] * 8), o["amount"],
+                                                              strict=True)]
+    return out
+
+
+def check_weekly_sums(body: dict[str, Any], earnings: bool, show_money: bool) -> None:
+    """Each line's 8th value is the sum of its days; rows sum their details; week_totals sum the rows."""
+    rows = body["data"]
+    if not earnings:
+        for line in [r["totals"] for r in rows] + [d["totals"] for r in rows for d in r["details"]]:
+            assert line[7] == sum(v or 0 for v in line[:7])
+        for r in rows:
+            assert r["totals"] == _column_sums([d["totals"] for d in r["details"]])
+        assert body["week_totals"] == _column_sums([r["totals"] for r in rows])
+        assert body["total_grand"] == body["week_totals"][7]
+        return
+    if not show_money:
+        assert all(v is None for r in rows for v in r["totals"])
+        assert all(v is None for v in body["week_totals"])
+        return
+    for objects in [r["totals"] for r in rows] + [d["totals"] for r in rows for d in r["details"]]:
+        assert objects, "earnings rows and details without billable entries are left out"
+        for o in objects:
+            assert o["amount"][7] == sum(v or 0 for v in o["amount"][:7])
+    for r in rows:
+        assert {o["currency"]: o["amount"] for o in r["totals"]} == _money_columns([d["totals"] for d in r["details"]])
+    week = {o["currency"]: o["amount"] for o in body["week_totals"]}
+    assert week == _money_columns([r["totals"] for r in rows])
+    totals = {c["currency"]: c["amount"] for c in body["total_currencies"] if c["currency"] is not None}
+    assert totals == {c: values[7] for c, values in week.items()}
+
+
+# -- summary (§8) ---------------------------------------------------------------------------------------------
+
+def dimension_key(dimension: str, x: Fact) -> Any:
+    return {"projects": x.project, "clients": x.client, "users": x.user, "tasks": x.task,
+            "time_entries": x.description}[dimension]
+
+
+def dimension_id(ids: Ids, dimension: str, key: Any) -> int | None:
+    if key is None or dimension == "time_entries":
+        return None
+    objects = {"projects": ids.projects, "clients": ids.clients, "users": ids.users, "tasks": ids.tasks}[dimension]
+    return objects[key]
+
+
+def dimension_title(w: World, dimension: str, key: Any) -> dict[str, Any]:
+    if dimension == "projects":
+        return project_title(w, key, summary=True)
+    if dimension == "clients":
+        return {"client": client_name(w, key)}
+    if dimension == "users":
+        return {"user": w.users[key].name}
+    if dimension == "tasks":
+        return {"task": None if key is None else w.tasks[key].name}
+    return {"time_entry": key}
+
+
+def dimension_sort(w: World, dimension: str, key: Any) -> tuple[Any, ...] | None:
+    if dimension == "projects":
+        return project_sort(w, key)
+    name = {"clients": lambda: client_name(w, key), "users": lambda: w.users[key].name,
+            "tasks": lambda: None if key is None else w.tasks[key].name, "time_entries": lambda: key}[dimension]()
+    return None if name is None else (name.casefold(),)
+
+
+def expected_summary(w: World, ids: Ids, lines: list[Fact], grouping: str, subgrouping: str, distinct_rates: bool,
+                     with_ids: bool, with_entry_ids: bool) -> dict[str, Any]:
+    show = w.show_money
+    buckets: dict[Any, dict[tuple[Any, ...], list[Fact]]] = {}
+    for x in lines:
+        item_key = (dimension_key(subgrouping, x), x.currency, *([x.rate] if distinct_rates else []))
+        buckets.setdefault(dimension_key(grouping, x), {}).setdefault(item_key, []).append(x)
+
+    def item(key: tuple[Any, ...], members: list[Fact]) -> dict[str, Any]:
+        rates = {x.rate for x in members}
+        out: dict[str, Any] = {
+            "title": dimension_title(w, subgrouping, key[0]),
+            "time": ms(sum(x.seconds for x in members)),
+            "cur": key[1] if show else "",
+            "sum": sum((x.amount for x in members), Decimal(0)) if show else None,
+            # §3.8, O-65: the rate all the item's entries share, billable or not.
+            "rate": (rates.pop() if len(rates) == 1 else None) if show else None,
+        }
+        entry_ids = ",".join(str(i) for i in sorted(x.id for x in members))
+        if with_ids:
+            object_id = dimension_id(ids, subgrouping, key[0])
+            out["ids"] = entry_ids if subgrouping == "time_entries" else "" if object_id is None else str(object_id)
+        if with_entry_ids:
+            out["time_entry_ids"] = entry_ids
+        return out
+
+    def item_tie(key: tuple[Any, ...], members: list[Fact]) -> tuple[Any, ...]:
+        # Ties by id (a time-entry item: its smallest entry id), §3.6; then currency and rate, which the
+        # contract leaves open (the implementation's choice).
+        first = min(x.id for x in members) if subgrouping == "time_entries" else dimension_id(ids, subgrouping, key[0])
+        rate = key[2] if distinct_rates else None
+        return (id_tie(first), key[1], rate is None, rate or 0)
+
+    groups = []
+    for g in by_title(buckets, lambda g: dimension_sort(w, grouping, g),
+                      lambda g: id_tie(dimension_id(ids, grouping, g))):
+        items = buckets[g]
+        ordered = by_title(items, lambda k: dimension_sort(w, subgrouping, k[0]),
+                           lambda k: item_tie(k, items[k]))  # noqa: B023
+        members = [x for ms_ in items.values() for x in ms_]
+        group_id = dimension_id(ids, grouping, g)
+        sums = per_currency(members, billable_only=False)  # O-80: every currency of the group, billable or not
+        groups.append({
+            "id": group_id,
+            "title": dimension_title(w, grouping, g),
+            "time": ms(sum(x.seconds for x in members)),
+            "total_currencies": [] if group_id is None else hidden_money(
+                [{"currency": c, "amount": sums[c]} for c in sorted(sums)], show),
+            "items": [item(k, items[k]) for k in ordered],
+        })
+    return {**expected_totals(lines, show), "data": groups}
+
+
+def check_summary_sums(body: dict[str, Any], show_money: bool) -> None:
+    """total_grand sums the groups, groups sum their items, amounts per currency sum the items' sums."""
+    groups = body["data"]
+    assert body["total_grand"] == (sum(g["time"] for g in groups) if groups else None)
+    for g in groups:
+        assert g["time"] == sum(i["time"] for i in g["items"])
+    if not show_money:
+        return
+    overall: dict[str, Decimal] = {}
+    for g in groups:
+        sums: dict[str, Decimal] = {}
+        for i in g["items"]:
+            sums[i["cur"]] = sums.get(i["cur"], Decimal(0)) + i["sum"]
+        if g["id"] is not None:
+            assert {c["currency"]: c["amount"] for c in g["total_currencies"]} == sums
+        for c, a in sums.items():
+            overall[c] = overall.get(c, Decimal(0)) + a
+    totals = {c["currency"]: c["amount"] for c in body["total_currencies"] if c["currency"] is not None}
+    # Currencies without billable entries are absent from the report totals; their item sums are 0.
+    assert {c: a for c, a in overall.items() if c in totals or a} == totals
+
+
+# -- project dashboard (§9) --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TaskFigures:
+    index: int
+    seconds: int
+    #: None when the task has no billable time.
+    amount: Decimal | None
+
+
+def expected_dashboard(w: World, ids: Ids, all_facts: list[Fact], project: int, order: str, desc: bool
+                       ) -> dict[str, Any]:
+    show = w.show_money
+    spec = w.projects[project]
+    mine = [x for x in all_facts if x.project == project]  # any date, stored durations (O-83)
+
+    def billed(ls: list[Fact]) -> Decimal | None:
+        return sum((x.amount for x in ls), Decimal(0)) if any(x.billable for x in ls) else None
+
+    users = []
+    for u in sorted({x.user for x in mine},
+                    key=lambda u: (-sum(x.stored for x in mine if x.user == u), ids.users[u])):
+        theirs = [x for x in mine if x.user == u]
+        users.append({
+            "name": w.users[u].name, "duration": ms(sum(x.stored for x in theirs)),
+            "billable_duration": ms(sum(x.stored for x in theirs if x.billable)) if show else None,
+            "billable_amount": (billed(theirs) or Decimal(0)) if show else None,  # O-82: 0, not null
+        })
+
+    tasks = [i for i, t in enumerate(w.tasks) if t.project == project]
+    figures = {i: TaskFigures(i, sum(x.stored for x in mine if x.task == i), billed([x for x in mine if x.task == i]))
+               for i in tasks}
+    tracked = sorted((figures[i] for i in tasks if any(x.task == i for x in mine)),
+                     key=lambda f: (-f.seconds, ids.tasks[f.index]))
+    on_tasks = sum(f.seconds for f in tracked)
+    top = [f for f in tracked if f.seconds * 100 > on_tasks * 10]  # O-69: above 10 % of the time on tasks
+    rest = [f for f in tracked if f not in top and f.seconds > 0]
+
+    def assignee(i: int) -> str | None:
+        a = w.tasks[i].assignee
+        return None if a is None else w.users[a].name
+
+    top_tasks = [{"duration": ms(f.seconds), "billable_amount": f.amount if show else None,
+                  "name": w.tasks[f.index].name, "estimated_seconds": w.tasks[f.index].estimated_seconds,
+                  "asignee": assignee(f.index)} for f in top]
+    if rest:
+        amounts = [f.amount for f in rest if f.amount is not None]
+        top_tasks.append({"duration": ms(sum(f.seconds for f in rest)),
+                          "billable_amount": sum(amounts, Decimal(0)) if amounts and show else None,
+                          "name": None, "estimated_seconds": None, "asignee": None})
+
+    def page_key(i: int) -> Any:
+        name = assignee(i)
+        return {"name": w.tasks[i].name.lower(), "assignee": None if name is None else name.lower(),
+                "duration": figures[i].seconds, "billable_amount": figures[i].amount,
+                "estimated_seconds": w.tasks[i].estimated_seconds}[order]
+
+    page = sorted(tasks, key=lambda i: ids.tasks[i])
+    if order != "billable_amount" or show:  # hidden money sorts as absent: ids only (§4.4)
+        keyed = sorted((i for i in page if page_key(i) is not None), key=page_key, reverse=desc)  # stable: ids
+        page = keyed + [i for i in page if page_key(i) is None]  # nulls last in both directions
+    tasks_page = [{"name": w.tasks[i].name, "assignee": assignee(i), "estimated_seconds": w.tasks[i].estimated_seconds,
+                   "duration": ms(figures[i].seconds), "billable_amount": figures[i].amount if show else None}
+                  for i in page[:TASKS_PER_PAGE]]
+
+    total = billed(mine)
+    return {
+        "name": spec.name,
+        "duration": ms(sum(x.stored for x in mine)),
+        "duration_without_task": ms(sum(x.stored for x in mine if x.task is None)),
+        "billable_duration": ms(sum(x.stored for x in mine if x.billable)) if show else None,
+        "billable_amount": total if show else None,
+        "tasks_count": len(tasks),
+        "currency": currency_of(w, project) if show else "",
+        "estimated_seconds": None if spec.estimated_hours is None else spec.estimated_hours * 3600,
+        "task_estimated_seconds": sum(w.tasks[i].estimated_seconds for i in tasks) if tasks else None,
+        "use_task_estimated_seconds": spec.auto_estimates,
+        "tasks_per_page": TASKS_PER_PAGE,
+        "users": users,
+        "top_tasks": top_tasks,
+        "tasks_page": tasks_page,
+    }
+
+
+def check_dashboard_sums(body: dict[str, Any], show_money: bool) -> None:
+    """The project figures are the sums of the user lines; task time plus time without task is the total."""
+    users = body["users"]
+    assert body["duration"] == sum(u["duration"] for u in users)
+    assert body["duration"] == body["duration_without_task"] + sum(t["duration"] for t in body["tasks_page"])
+    assert sum(t["duration"] for t in body["top_tasks"]) == sum(t["duration"] for t in body["tasks_page"])
+    if show_money:
+        assert body["billable_duration"] == sum(u["billable_duration"] for u in users)
+        assert (body["billable_amount"] or 0) == sum(u["billable_amount"] for u in users)
+
+
+# -- the properties ---------------------------------------------------------------------------------------
+
+class TestReportsAgainstOracle:
+    @PROPERTY
+    @given(world=worlds(sizes=rich(6, 25) | st.integers(45, 70)), data=st.data())
+    def test_details_every_page(self, client: TestClient, db: Session, world: World, data: st.DataObject) -> None:
+        ids = arrange(db, world)
+        w = world.after_changes()
+        f = data.draw(filters(w), label="filters")
+        since, until = data.draw(date_ranges(), label="range")
+        lines = matching(w, facts(w, ids), f, since, until)
+        params = {**filter_params(f, ids), "since": since.isoformat(), "until": until.isoformat()}
+
+        event(f"lines={min(len(lines)//10*10, 60)}"); event(f"billable={any(x.billable for x in lines)}"); event(f"show={w.show_money}"); event(f"rounding={f.rounding and w.rounding_minutes>0}"); event(f"changes={len(w.changes)}"); event(f"params={sorted(filter_params(f, ids))}")
+        pages = [get_json(client, "details", ids, **params, page=n) for n in range(1, len(lines) // PER_PAGE + 3)]
+        rows = [r for p in pages for r in p["data"]]
+
+        ordered = sorted(lines, key=lambda x: (-x.start.timestamp(), x.id))  # newest first, ties by id (O-64)
+        expected_rows = [expected_detail_row(w, ids, x) for x in ordered]
+        head = {**expected_totals(lines, w.show_money), "total_count": len(lines), "per_page": PER_PAGE}
+        for n, page in enumerate(pages):
+            assert page == {**head, "data": expected_rows[n * PER_PAGE:(n + 1) * PER_PAGE]}
+        assert pages[-1]["data"] == []  # a page past the end: no rows, totals still filled in
+        check_details_sums(pages[0], rows, w.show_money)
+
+    @PROPERTY
+    @given(world=worlds(), data=st.data())
+    def test_weekly_both_groupings_and_modes(self, client: TestClient, db: Session, world: World,
+                                             data: st.DataObject) -> None:
+        ids = arrange(db, world)
+        w = world.after_changes()
+        f = data.draw(filters(w), label="filters")
+        since = data.draw(weeks(), label="since")
+        lines = matching(w, facts(w, ids), f, since, since + timedelta(days=6))
+        event(f"lines={min(len(lines)//5*5, 60)}"); event(f"days={len({x.day for x in lines})}"); event(f"zones={len({w.users[x.user].zone for x in lines})}")
+        for grouping in ("projects", "users"):
+            for calculate in ("time", "earnings"):
+                body = get_json(client, "weekly", ids, **filter_params(f, ids), since=since.isoformat(),
+                                grouping=grouping, calculate=calculate)
+                earnings = calculate == "earnings"
+                assert body == expected_weekly(w, ids, lines, since, grouping, earnings), (grouping, calculate)
+                check_weekly_sums(body, earnings, w.show_money)
+
+    @PROPERTY
+    @given(world=worlds(), data=st.data())
+    def test_summary_every_pair_and_rate_mode(self, client: TestClient, db: Session, world: World,
+                                              data: st.DataObject) -> None:
+        ids = arrange(db, world)
+        w = world.after_changes()
+        f = data.draw(filters(w), label="filters")
+        since, until = data.draw(date_ranges(), label="range")
+        with_ids, with_entry_ids = data.draw(st.booleans(), label="ids"), data.draw(st.booleans(), label="entry ids")
+        lines = matching(w, facts(w, ids), f, since, until)
+        params = {**filter_params(f, ids), "since": since.isoformat(), "until": until.isoformat(),
+                  "subgrouping_ids": str(with_ids).lower(), "grouped_time_entry_ids": str(with_entry_ids).lower()}
+        event(f"lines={min(len(lines)//5*5, 60)}"); event(f"currencies={len({x.currency for x in lines})}"); event(f"rates={len({x.rate for x in lines})}"); event(f"tasks={len({x.task for x in lines})}")
+        for grouping, subgrouping in SUMMARY_PAIRS:
+            for distinct in (False, True):
+                body = get_json(client, "summary", ids, **params, grouping=grouping, subgrouping=subgrouping,
+                                distinct_rates="on" if distinct else "off")
+                expected = expected_summary(w, ids, lines, grouping, subgrouping, distinct, with_ids, with_entry_ids)
+                assert body == expected, (grouping, subgrouping, distinct)
+                check_summary_sums(body, w.show_money)
+
+    @PROPERTY
+    @given(world=worlds(), data=st.data())
+    def test_project_dashboard(self, client: TestClient, db: Session, world: World, data: st.DataObject) -> None:
+        ids = arrange(db, world)
+        w = world.after_changes()
+        order = data.draw(st.sampled_from(DASHBOARD_ORDERS), label="order")
+        desc = data.draw(st.booleans(), label="desc")
+        everything = facts(w, ids)
+        for p in range(len(w.projects)):
+            if not project_visible(w, p):
+                continue
+            event(f"dash tasks={sum(1 for t in w.tasks if t.project == p)} entries={min(5, sum(1 for x in everything if x.project == p))}")
+            body = get_json(client, "project", ids, project_id=ids.projects[p], order_field=order,
+                            order_desc="on" if desc else "off")
+            assert body == expected_dashboard(w, ids, everything, p, order, desc), p
+            check_dashboard_sums(body, w.show_money)
