@@ -12,6 +12,7 @@ import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -70,12 +71,22 @@ def pg_database() -> Iterator[str]:
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
     upgrade(url)
     yield url
+    for engine in _PG_ENGINES.values():
+        engine.dispose()
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
-_TABLES = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+# Emptying PostgreSQL between tests: DELETE plus sequence resets behaves like TRUNCATE … RESTART
+# IDENTITY (ids start at 1 again) but takes milliseconds, where TRUNCATE creates new files for every
+# table (~0.35 s a test on this machine, minutes over the suite).
+_EMPTY = ";".join(f'DELETE FROM "{t.name}"' for t in reversed(Base.metadata.sorted_tables))
+_RESTART = "SELECT " + ", ".join(
+    f"setval(pg_get_serial_sequence('\"{t.name}\"', 'id'), 1, false)"
+    for t in Base.metadata.sorted_tables if "id" in t.c and t.c.id.autoincrement is True
+)
+_PG_ENGINES: dict[str, Any] = {}
 
 
 @pytest.fixture(params=BACKENDS)
@@ -85,10 +96,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
     url: str = request.getfixturevalue("pg_database")
-    engine = create_engine(url)
+    engine = _PG_ENGINES.get(url)
+    if engine is None:
+        engine = _PG_ENGINES[url] = create_engine(url, pool_size=1)
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+        conn.exec_driver_sql(_EMPTY)
+        conn.exec_driver_sql(_RESTART)
     return url
 
 

@@ -7,7 +7,7 @@ before they change anything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
@@ -260,3 +260,27 @@ def require_invitee(user_id: int, member: WorkspaceMember) -> None:
     """Only the invited account may accept an invitation (O-29); anyone else gets 403."""
     if member.user_id != user_id:
         raise Forbidden("invitation_other_account")
+
+
+# -- who files time for whom (40-time-entries §1, O-27) ---------------------------------------------
+
+def require_time_filer(actor: Actor, workspace_id: int, owner_id: int,
+                       owner_admin: Callable[[], bool | None]) -> None:
+    """Active members file their own time; admins also that of any active member (``owner_admin`` is
+    None for a non-member: 404). A non-admin naming someone else gets 403."""
+    require_member(actor, workspace_id)
+    if owner_id != actor.id:
+        if not actor.is_admin(workspace_id):
+            raise Forbidden("admin_only")
+        if owner_admin() is None:
+            raise NotFound("workspace_not_found")
+
+
+def require_owner_sees_project(session: Session, actor: Actor, project: Project, owner_id: int,
+                               owner_admin: Callable[[], bool | None]) -> None:
+    """Time on a private project only for its project users (admins see every project): an admin filing
+    for a member who is not in it gets 403."""
+    if owner_id == actor.id or owner_admin():
+        return
+    if not user_sees_project(session, owner_id, project):
+        raise Forbidden("cannot_add_time")

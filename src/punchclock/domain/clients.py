@@ -79,6 +79,7 @@ def delete(db: Session, actor: Actor, client_id: int) -> int:
     """Tombstone the client; its projects stay, without client (their ``at`` changes)."""
     client = get(db, actor, client_id)
     access.require_admin(actor, client.workspace_id)
+    rates.lock_for_rates(db, [client.workspace_id])
     now = utcnow()
     client.deleted_at = now
     client.updated_at = now

@@ -107,7 +107,8 @@ def _keep_an_admin(db: Session, member: WorkspaceMember) -> None:
     """
     if not (member.admin and member.active):
         return
-    db.execute(select(Workspace.id).where(Workspace.id == member.workspace_id).with_for_update())
+    # NO KEY UPDATE: serialises admins, yet lets entries (foreign keys to the workspace) be written.
+    db.execute(select(Workspace.id).where(Workspace.id == member.workspace_id).with_for_update(key_share=True))
     other = db.scalar(
         select(WorkspaceMember.id).where(
             WorkspaceMember.workspace_id == member.workspace_id,
@@ -150,6 +151,7 @@ def _remove(db: Session, member: WorkspaceMember) -> int:
 
     A user whose default workspace this was moves to their lowest other active workspace, or none.
     """
+    rates.lock_for_rates(db, [member.workspace_id])  # before any row lock (see domain/rates.py)
     _keep_an_admin(db, member)
     wid, uid, member_id = member.workspace_id, member.user_id, member.id
     db.execute(delete(GroupMember).where(GroupMember.workspace_member_id == member_id))

@@ -121,6 +121,7 @@ def delete_many(db: Session, actor: Actor, ids: Sequence[int], *, name_ids: bool
     """Remove the links (all or nothing); the users' time entries on the projects stay."""
     members = _writable(db, actor, list(dict.fromkeys(ids)), name_ids)
     removed = [pm.id for pm in members]
+    rates.lock_for_rates(db, {pm.workspace_id for pm in members})
     db.execute(sql_delete(ProjectMember).where(ProjectMember.id.in_(removed)),
                execution_options={"synchronize_session": "fetch"})
     db.flush()

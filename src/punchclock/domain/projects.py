@@ -208,6 +208,7 @@ def delete_many(db: Session, actor: Actor, project_ids: Sequence[int], *, name_i
         if not access.is_project_manager(db, actor, found[pid]):
             raise Forbidden("manager_only_id" if name_ids else "manager_only", id=pid)
 
+    rates.lock_for_rates(db, {p.workspace_id for p in found.values()})  # entries fall back to the default
     now = utcnow()
     task_ids = select(Task.id).where(Task.project_id.in_(ids))
     db.execute(

@@ -10,6 +10,12 @@ chain changes:
   project-user and workspace rates and currencies), so no write path can forget it;
 - the few bulk statements that bypass the ORM call ``refresh`` themselves.
 
+Concurrent writers (PostgreSQL; SQLite writers take turns anyway): a request placing an entry and one
+changing a rate could each miss the other's uncommitted rows, leaving the new entry at the old rate.
+So every transaction that writes entries holds a *shared* per-workspace advisory lock, and every
+transaction that changes a link of the chain an *exclusive* one, both taken before their first row
+write: one of the two then sees the other's committed rows. Entry writers never wait for each other.
+
 Rates in force when the report runs are what counts (O-85): there is no rate history.
 """
 
@@ -19,7 +25,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, event, false, func, inspect, or_, select, update
+from sqlalchemy import ColumnElement, and_, event, false, func, inspect, or_, select, text, update
 from sqlalchemy.orm import Session, UOWTransaction
 
 from punchclock.models import Client, Project, ProjectMember, TimeEntry, Workspace
@@ -86,6 +92,25 @@ def refresh(db: Session, where: ColumnElement[bool]) -> None:
     )
 
 
+#: Advisory-lock keys of this module: minus the workspace id (our other locks, if any, stay positive).
+def _lock(db: Session, workspace_ids: Iterable[int], exclusive: bool) -> None:
+    if db.get_bind().dialect.name != "postgresql":
+        return
+    fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    for wid in sorted(set(workspace_ids)):  # one order everywhere: no lock-order deadlocks
+        db.connection().execute(text(f"SELECT {fn}(:key)"), {"key": -wid})
+
+
+def lock_for_entries(db: Session, workspace_ids: Iterable[int]) -> None:
+    """Before writing time entries of these workspaces with a bulk statement (ORM flushes do it themselves)."""
+    _lock(db, workspace_ids, exclusive=False)
+
+
+def lock_for_rates(db: Session, workspace_ids: Iterable[int]) -> None:
+    """Before changing a rate or currency source of these workspaces with a bulk statement."""
+    _lock(db, workspace_ids, exclusive=True)
+
+
 def refresh_projects(db: Session, project_ids: Iterable[int]) -> None:
     ids = list(project_ids)
     if ids:
@@ -147,6 +172,31 @@ def _scope(session: Session) -> ColumnElement[bool] | None:
     if workspaces:
         parts.append(TimeEntry.workspace_id.in_(workspaces))
     return or_(false(), *parts) if parts else None
+
+
+_RATE_SOURCES = (Project, Client, ProjectMember, Workspace)
+
+
+@event.listens_for(Session, "before_flush")
+def _lock_before_flush(session: Session, flush_context: UOWTransaction, instances: Any) -> None:
+    """Take the advisory locks before the flush writes its first row (see the module docstring)."""
+    shared: set[int] = set()
+    exclusive: set[int] = set()
+    for obj in session.new:
+        if isinstance(obj, TimeEntry):
+            shared.add(obj.workspace_id)
+        elif isinstance(obj, ProjectMember):
+            exclusive.add(obj.workspace_id)
+    for obj in session.dirty:
+        if isinstance(obj, TimeEntry):
+            shared.add(obj.workspace_id)
+        elif isinstance(obj, _RATE_SOURCES) and _changed(obj, _WATCHED[type(obj)]):
+            exclusive.add(obj.id if isinstance(obj, Workspace) else obj.workspace_id)
+    for obj in session.deleted:
+        if isinstance(obj, ProjectMember):
+            exclusive.add(obj.workspace_id)
+    _lock(session, exclusive, exclusive=True)
+    _lock(session, shared - exclusive, exclusive=False)
 
 
 @event.listens_for(Session, "after_flush")

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from punchclock.domain import access, validation
+from punchclock.domain import access, rates, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Forbidden, Invalid, NotFound, PaymentRequired
 from punchclock.domain.project_users import premium_workspaces, workspace_member_ids
@@ -205,6 +205,7 @@ def delete_many(db: Session, actor: Actor, ids: Sequence[int], *, name_ids: bool
     """Tombstone the tasks (all or nothing); their time entries stay, without task (their ``at`` changes)."""
     found = _writable(db, actor, list(dict.fromkeys(ids)), name_ids)
     removed = [t.id for t in found]
+    rates.lock_for_entries(db, {t.workspace_id for t in found})  # entry rows are written below
     now = utcnow()
     db.execute(
         update(TimeEntry).where(TimeEntry.task_id.in_(removed)).values(task_id=None, updated_at=now),

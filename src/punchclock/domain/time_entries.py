@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from punchclock.domain import access, timekeeping
 from punchclock.domain.actor import Actor
-from punchclock.domain.errors import Forbidden, Invalid, NotFound
+from punchclock.domain.errors import Invalid, NotFound
 from punchclock.domain.timekeeping import Times
 from punchclock.models import Project, Tag, Task, TimeEntry, TimeEntryTag, User, Workspace, WorkspaceMember
 from punchclock.models._common import utcnow
@@ -212,21 +212,12 @@ def _set_tags(db: Session, entry_id: int, tag_ids: Sequence[int]) -> None:
 # -- permissions and references -----------------------------------------------------------------------
 
 def _check_owner(db: Session, actor: Actor, ctx: _Ctx, workspace_id: int, owner_id: int) -> None:
-    """The caller, and the owner when the caller files time for someone else, belong to the workspace."""
-    access.require_member(actor, workspace_id)
-    if owner_id != actor.id:
-        if not actor.is_admin(workspace_id):
-            raise Forbidden("admin_only")
-        if ctx.membership(db, workspace_id, owner_id) is None:
-            raise NotFound("workspace_not_found")
+    access.require_time_filer(actor, workspace_id, owner_id, lambda: ctx.membership(db, workspace_id, owner_id))
 
 
 def _check_owner_sees_project(db: Session, actor: Actor, ctx: _Ctx, project: Project, owner_id: int) -> None:
-    """§1: an admin acting for a member who is not a project user of a private project gets 403."""
-    if owner_id == actor.id or ctx.membership(db, project.workspace_id, owner_id):
-        return
-    if not access.user_sees_project(db, owner_id, project):
-        raise Forbidden("cannot_add_time")
+    access.require_owner_sees_project(db, actor, project, owner_id,
+                                      lambda: ctx.membership(db, project.workspace_id, owner_id))
 
 
 def _load_task(db: Session, actor: Actor, task_id: int) -> tuple[Task, Project]:

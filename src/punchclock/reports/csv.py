@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from punchclock.reports.results import DetailedRow
+from punchclock.reports.summary import Dimension, SummaryReport, Title
+from punchclock.reports.weekly import ProjectSubject, Subject, UserSubject, WeeklyReport
 
 DETAILS_HEADER = ("User", "Email", "Client", "Project", "Task", "Description", "Billable", "Start date",
                   "Start time", "End date", "End time", "Duration", "Tags", "Amount", "Currency")
@@ -64,3 +66,77 @@ def details_rows(rows: Iterable[DetailedRow], display_hours: str, show_money: bo
             duration(r.seconds, display_hours), ", ".join(r.tags),
             money(r.amount) if show_money else "", (r.currency or "") if show_money else "",
         ]
+
+
+# -- summary and weekly (§10) ---------------------------------------------------------------------------
+
+#: Title columns per dimension; a project title is two columns, its name and its client's.
+TITLE_HEADERS: dict[Dimension, tuple[str, ...]] = {
+    Dimension.PROJECTS: ("Project", "Client"),
+    Dimension.CLIENTS: ("Client",),
+    Dimension.USERS: ("User",),
+    Dimension.TASKS: ("Task",),
+    Dimension.TIME_ENTRIES: ("Description",),
+}
+
+
+def _short_project(grouping: Dimension, subgrouping: Dimension) -> bool:
+    """Projects inside a client group: their client is the group's, so the column would repeat it."""
+    return grouping is Dimension.CLIENTS and subgrouping is Dimension.PROJECTS
+
+
+def summary_header(grouping: Dimension, subgrouping: Dimension) -> tuple[str, ...]:
+    sub = ("Project",) if _short_project(grouping, subgrouping) else TITLE_HEADERS[subgrouping]
+    return (*TITLE_HEADERS[grouping], *sub, "Duration", "Amount", "Currency")
+
+
+def _title_cells(t: Title, short_project: bool = False) -> list[object]:
+    if t.dimension is Dimension.PROJECTS:
+        return [t.name] if short_project else [t.name, t.client]
+    return [t.name]
+
+
+def summary_rows(report: SummaryReport, display_hours: str, show_money: bool) -> Iterator[list[object]]:
+    """One line per item: its group's title, its own title, duration, amount, currency (§10)."""
+    short = _short_project(report.grouping, report.subgrouping)
+    for g in report.groups:
+        group_cells = _title_cells(g.title)
+        for i in g.items:
+            yield [
+                *group_cells, *_title_cells(i.title, short), duration(i.seconds, display_hours),
+                money(i.amount) if show_money else "", i.currency if show_money else "",
+            ]
+
+
+def _subject_header(subject: type[Subject]) -> tuple[str, ...]:
+    return ("Project", "Client") if subject is ProjectSubject else ("User",)
+
+
+def _subject_cells(subject: Subject) -> list[object]:
+    if isinstance(subject, UserSubject):
+        return [subject.name]
+    return [subject.name, subject.client_name]
+
+
+def weekly_header(report: WeeklyReport) -> tuple[str, ...]:
+    row, detail = (ProjectSubject, UserSubject) if report.grouping == "projects" else (UserSubject, ProjectSubject)
+    days = tuple(d.isoformat() for d in report.dates)
+    return (*_subject_header(row), *_subject_header(detail), *days, "Total",
+            *(("Currency",) if report.earnings else ()))
+
+
+def weekly_rows(report: WeeklyReport, display_hours: str, show_money: bool) -> Iterator[list[object]]:
+    """One line per detail; in earnings mode one per detail and currency, amounts blank when hidden (§4.4)."""
+    for row in report.rows:
+        row_cells = _subject_cells(row.subject)
+        for d in row.details:
+            titles = [*row_cells, *_subject_cells(d.subject)]
+            if not report.earnings:
+                yield [*titles, *(None if s is None else duration(s, display_hours) for s in d.week.days),
+                       duration(d.week.total, display_hours)]
+                continue
+            for m in d.week.money:
+                if show_money:
+                    yield [*titles, *(money(a) for a in m.days), money(m.total), m.currency]
+                else:
+                    yield [*titles, *([""] * len(m.days)), "", ""]

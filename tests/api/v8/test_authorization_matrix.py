@@ -22,18 +22,16 @@ nothing changed (00-conventions §11, O-18), then that the same list without the
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from punchclock.app import create_app
@@ -536,24 +534,6 @@ def assert_nothing_leaks(w: World, role: str, row: Row, text: str, data: Any) ->
     refs = w.forbidden_refs.get(role, set())
     bad = sorted({(k, v) for k, v in _refs(data) if isinstance(v, int) and (k, v) in refs})
     assert not bad, f"{role} sees references {bad}: {text[:500]}"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """conftest's ``db_url``, but PostgreSQL is emptied with DELETE: TRUNCATE creates new files for
-    every table (~0.35 s a test here), DELETE on a few dozen rows takes milliseconds. No test of this
-    module depends on ids restarting at 1."""
-    if request.param == "sqlite":
-        path = tmp_path / "test.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        return f"sqlite:///{path}"
-    url: str = request.getfixturevalue("pg_database")
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
-    engine.dispose()
-    return url
 
 
 @pytest.fixture

@@ -1,15 +1,17 @@
-"""``GET /details`` (50-reports §7) and its exports (§10)."""
+"""``GET /details`` (50-reports §7) and its exports (§10): ``page`` is ignored by both (O-70)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import IO
 
 from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
 from punchclock.http import wire
 from punchclock.http.reports import common, exports, params, serialize
-from punchclock.reports import csv, detailed
+from punchclock.reports import csv, detailed, pdf, query
+from punchclock.reports.totals import totals
 
 router = common.make_router()
 
@@ -35,3 +37,20 @@ async def details_csv(request: Request) -> Response:
                                 ctx.show_money)
 
     return exports.csv_response(request, "details", filters, csv.DETAILS_HEADER, rows)
+
+
+@router.get("/details.pdf", summary="Detailed report as PDF (every matching entry)")
+async def details_pdf(request: Request) -> Response:
+    s = await common.start(request)
+    order, desc = params.order(s.params, detailed.ORDER_FIELDS, "date", True)
+    ctx, filters = s.ctx, s.filters
+    meta = pdf.make_meta(s.db, ctx, filters, "Detailed report", params.display_hours(s.params))
+
+    def write(db: Session, out: IO[bytes]) -> None:
+        # Everything but the heading is read here, from the body's own session (O-70: all rows).
+        entries = query.entries(db, ctx, filters)
+        pdf.details(out, meta, totals(db, entries), pdf.time_chart(db, ctx, filters),
+                    pdf.project_shares(db, ctx, filters),
+                    detailed.every_row(db, ctx, filters, order=order, descending=desc))
+
+    return exports.pdf_response(request, "details", filters, write)

@@ -1,4 +1,4 @@
-"""``GET /summary`` (50-reports §8): parameters in, the summary JSON out (money masked per §4.4)."""
+"""``GET /summary`` (50-reports §8): parameters in, the summary JSON out (money masked per §4.4); exports (§10)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from fastapi import Request, Response
 
 from punchclock.domain.colors import hex_color
 from punchclock.http import wire
-from punchclock.http.reports import common, params, serialize
-from punchclock.reports import summary
+from punchclock.http.reports import common, exports, params, serialize
+from punchclock.reports import csv, pdf, summary
 from punchclock.reports.summary import Dimension, SummaryGroup, SummaryItem, SummaryReport, Title
 
 router = common.make_router()
@@ -71,9 +71,9 @@ def body(report: SummaryReport, show_money: bool, *, with_ids: bool, with_entry_
     }
 
 
-@router.get("/summary", summary="Summary report")
-async def summary_report(request: Request) -> Response:
-    s = await common.start(request)
+def _report(s: common.Started) -> tuple[SummaryReport, bool, bool]:
+    """The summary of the request's parameters, with the ``subgrouping_ids`` and
+    ``grouped_time_entry_ids`` switches (shared by JSON, CSV and PDF)."""
     p = s.params
     grouping = Dimension(p.choice("grouping", [d.value for d in summary.GROUPINGS], Dimension.PROJECTS.value))
     subgrouping = Dimension(p.choice("subgrouping", [d.value for d in summary.SUBGROUPINGS],
@@ -89,4 +89,30 @@ async def summary_report(request: Request) -> Response:
         with_entry_ids=with_entry_ids or (with_ids and subgrouping is Dimension.TIME_ENTRIES),
         order=order, descending=desc,
     )
+    return report, with_ids, with_entry_ids
+
+
+@router.get("/summary", summary="Summary report")
+async def summary_report(request: Request) -> Response:
+    s = await common.start(request)
+    report, with_ids, with_entry_ids = _report(s)
     return wire.json_response(body(report, s.ctx.show_money, with_ids=with_ids, with_entry_ids=with_entry_ids))
+
+
+@router.get("/summary.csv", summary="Summary report as CSV")
+async def summary_csv(request: Request) -> Response:
+    s = await common.start(request)
+    report, _, _ = _report(s)
+    display = params.display_hours(s.params)
+    return exports.csv_rows_response("summary", s.filters, csv.summary_header(report.grouping, report.subgrouping),
+                                     csv.summary_rows(report, display, s.ctx.show_money))
+
+
+@router.get("/summary.pdf", summary="Summary report as PDF")
+async def summary_pdf(request: Request) -> Response:
+    s = await common.start(request)
+    report, _, _ = _report(s)
+    options = [("Grouping", f"by {report.grouping.value}, sub-grouping by {report.subgrouping.value}")]
+    meta = pdf.make_meta(s.db, s.ctx, s.filters, "Summary report", params.display_hours(s.params), options)
+    chart = pdf.time_chart(s.db, s.ctx, s.filters)
+    return exports.pdf_response(request, "summary", s.filters, lambda _db, out: pdf.summary(out, meta, report, chart))

@@ -1,4 +1,4 @@
-"""``GET /weekly`` (50-reports §6) and its JSON shape."""
+"""``GET /weekly`` (50-reports §6), its JSON shape, and its CSV and PDF exports (§10)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from fastapi import Request, Response
 
 from punchclock.domain.colors import hex_color
 from punchclock.http import wire
-from punchclock.http.reports import common, params, serialize
-from punchclock.reports import weekly
+from punchclock.http.reports import common, exports, params, serialize
+from punchclock.reports import csv, pdf, weekly
 from punchclock.reports.weekly import ProjectSubject, Subject, UserSubject, Week, WeeklyReport
 
 router = common.make_router()
@@ -62,12 +62,35 @@ def weekly_json(report: WeeklyReport, show_money: bool) -> dict[str, Any]:
     }
 
 
-@router.get("/weekly", summary="Weekly report")
-async def weekly_report(request: Request) -> Response:
-    s = await common.start(request, weekly=True)
+def _report(s: common.Started) -> WeeklyReport:
+    """The weekly report of the request's parameters (shared by JSON, CSV and PDF)."""
     grouping = s.params.choice("grouping", weekly.GROUPINGS, "projects")
     calculate = s.params.choice("calculate", weekly.CALCULATIONS, "time")
     order, desc = params.order(s.params, weekly.ORDER_FIELDS, "title", False)
-    report = weekly.report(s.db, s.ctx, s.filters, grouping=cast(weekly.Grouping, grouping),
-                           earnings=calculate == "earnings", order=order, descending=desc)
+    return weekly.report(s.db, s.ctx, s.filters, grouping=cast(weekly.Grouping, grouping),
+                         earnings=calculate == "earnings", order=order, descending=desc)
+
+
+@router.get("/weekly", summary="Weekly report")
+async def weekly_report(request: Request) -> Response:
+    s = await common.start(request, weekly=True)
+    report = _report(s)
     return wire.json_response(weekly_json(report, s.ctx.show_money))
+
+
+@router.get("/weekly.csv", summary="Weekly report as CSV")
+async def weekly_csv(request: Request) -> Response:
+    s = await common.start(request, weekly=True)
+    report = _report(s)
+    display = params.display_hours(s.params)
+    return exports.csv_rows_response("weekly", s.filters, csv.weekly_header(report),
+                                     csv.weekly_rows(report, display, s.ctx.show_money))
+
+
+@router.get("/weekly.pdf", summary="Weekly report as PDF")
+async def weekly_pdf(request: Request) -> Response:
+    s = await common.start(request, weekly=True)
+    report = _report(s)
+    options = [("Grouping", f"by {report.grouping}"), ("Calculate", "earnings" if report.earnings else "time")]
+    meta = pdf.make_meta(s.db, s.ctx, s.filters, "Weekly report", params.display_hours(s.params), options)
+    return exports.pdf_response(request, "weekly", s.filters, lambda _db, out: pdf.weekly(out, meta, report))
