@@ -223,11 +223,14 @@ def raw_weekly(engine: Engine, since: date, until: date) -> Any:
 
 
 def raw_details(engine: Engine, since: date, until: date, page: int) -> Any:
+    # The page's ids first (an index-only walk), then the joins for those 50 rows only.
     sql = (f"SELECT te.id, te.start, te.stop, te.duration, te.description, te.billable, {AMOUNT_TE} AS amount, "
-           "te.currency, u.fullname, p.name, c.name, t.name FROM time_entries te "
+           "te.currency, u.fullname, p.name, c.name, t.name FROM "
+           f"(SELECT id FROM time_entries WHERE {LIVE} ORDER BY start DESC, id LIMIT 50 OFFSET :off) page "
+           "JOIN time_entries te ON te.id = page.id "
            "JOIN users u ON u.id = te.user_id LEFT JOIN projects p ON p.id = te.project_id "
            "LEFT JOIN clients c ON c.id = p.client_id LEFT JOIN tasks t ON t.id = te.task_id "
-           f"WHERE te.{LIVE.replace(' AND ', ' AND te.')} ORDER BY te.start DESC, te.id LIMIT 50 OFFSET :off")
+           "ORDER BY te.start DESC, te.id")
     totals = f"SELECT count(*), sum(duration), currency, sum({AMOUNT}) FROM time_entries WHERE {LIVE} GROUP BY currency"
     with engine.connect() as conn:
         rows = conn.execute(text(sql), {**_bounds(since, until), "off": (page - 1) * 50}).all()
@@ -291,28 +294,20 @@ def run(kind: str, entries: int, repeat: int) -> list[tuple[str, str, float, flo
     year = (date(YEAR, 1, 1), date(YEAR, 12, 31))
     week = (date(YEAR, 6, 2), date(YEAR, 6, 8))
     month = (date(YEAR, 6, 1), date(YEAR, 6, 30))
-    cases: list[tuple[str, Callable[[], Any] | None, Callable[[], Any]]] = []
-    routes = {r.path for r in app.routes if hasattr(r, "path")}
-
-    def have(path: str) -> bool:
-        return f"/reports/api/v2/{path}" in routes
-
-    if have("summary"):
-        cases.append(("summary, a year (projects x users)",
-                      get("summary", since=year[0], until=year[1], grouping="projects", subgrouping="users"),
-                      lambda: raw_summary(engine, *year)))
-    if have("weekly"):
-        cases.append(("weekly, one week", get("weekly", since=week[0]), lambda: raw_weekly(engine, *week)))
-    cases.append(("detailed, a year, page 1", get("details", since=year[0], until=year[1]),
-                  lambda: raw_details(engine, *year, 1)))
-    cases.append(("detailed, a year, page 1000", get("details", since=year[0], until=year[1], page=1000),
-                  lambda: raw_details(engine, *year, 1000)))
-    if have("details.csv"):
-        cases.append(("CSV export, a month", get("details.csv", since=month[0], until=month[1]),
-                      lambda: raw_export(engine, *month)))
+    cases: list[tuple[str, Callable[[], Any], Callable[[], Any]]] = [
+        ("summary, a year (projects x users)",
+         get("summary", since=year[0], until=year[1], grouping="projects", subgrouping="users"),
+         lambda: raw_summary(engine, *year)),
+        ("weekly, one week", get("weekly", since=week[0]), lambda: raw_weekly(engine, *week)),
+        ("detailed, a year, page 1", get("details", since=year[0], until=year[1]),
+         lambda: raw_details(engine, *year, 1)),
+        ("detailed, a year, page 1000", get("details", since=year[0], until=year[1], page=1000),
+         lambda: raw_details(engine, *year, 1000)),
+        ("CSV export, a month", get("details.csv", since=month[0], until=month[1]),
+         lambda: raw_export(engine, *month)),
+    ]
     out = []
     for name, ours, raw in cases:
-        assert ours is not None
         t_ours = median_seconds(ours, repeat)
         t_raw = median_seconds(raw, repeat)
         out.append((kind, name, t_ours, t_raw))
@@ -322,6 +317,59 @@ def run(kind: str, entries: int, repeat: int) -> list[tuple[str, str, float, flo
     app.state.engine.dispose()
     engine.dispose()
     return out
+
+
+def _rss_kib(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(field)
+
+
+def export_memory(kind: str, entries: int) -> tuple[str, int, float, float]:
+    """Peak RSS growth of a real server process (uvicorn, one worker) streaming a year as CSV."""
+    import socket
+
+    import httpx
+
+    url = database(kind, entries)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        token = conn.execute(text("SELECT api_token FROM users WHERE id = 1")).scalar_one()
+    engine.dispose()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PUNCHCLOCK_DATABASE_URL": url, "PUNCHCLOCK_RATE_LIMIT": "false",
+           "PUNCHCLOCK_ACCESS_LOG": "false"}
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "punchclock.app:create_app", "--factory",
+                             "--port", str(port), "--log-level", "warning"], env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(base + "/health").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        auth = httpx.BasicAuth(token, "api_token")
+        params = {"workspace_id": 1, "user_agent": "bench", "since": f"{YEAR}-01-01", "until": f"{YEAR}-12-31"}
+        httpx.get(base + "/reports/api/v2/details", params=params, auth=auth, timeout=60)  # warm up
+        before = _rss_kib(proc.pid, "VmRSS")
+        started, size, lines = time.perf_counter(), 0, 0
+        with httpx.stream("GET", base + "/reports/api/v2/details.csv", params=params, auth=auth, timeout=600) as r:
+            for chunk in r.iter_bytes():
+                size += len(chunk)
+                lines += chunk.count(b"\n")
+        elapsed = time.perf_counter() - started
+        peak = _rss_kib(proc.pid, "VmHWM")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    growth_mb = max(0, peak - before) / 1024
+    print(f"  {kind:10} CSV export of a year: {lines - 1:,} rows, {size / 1e6:.0f} MB in {elapsed:.1f} s, "
+          f"server RSS growth {growth_mb:.1f} MB", flush=True)
+    return kind, lines - 1, elapsed, growth_mb
 
 
 def commit() -> str:
@@ -338,11 +386,15 @@ def main() -> None:
     ap.add_argument("--db", default="sqlite,postgresql")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-append", action="store_true")
+    ap.add_argument("--skip-memory", action="store_true", help="skip the streamed CSV memory measurement")
     args = ap.parse_args()
     rows = []
+    memory = []
     for kind in args.db.split(","):
         print(f"{kind}: {args.entries:,} entries", flush=True)
         rows += run(kind, args.entries, args.repeat)
+        if not args.skip_memory:
+            memory.append(export_memory(kind, args.entries))
     lines = [
         f"\n## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit()}, {args.entries:,} entries, "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}\n",
@@ -352,6 +404,10 @@ def main() -> None:
     for kind, name, ours, raw in rows:
         flag = "" if ours / raw <= TARGET_RATIO else " (above 1.5)"
         lines.append(f"| {kind} | {name} | {ours * 1000:,.0f} ms | {raw * 1000:,.0f} ms | {ours / raw:.2f}{flag} |")
+    if memory:
+        lines += ["", "| database | streamed CSV of a year | rows | time | server RSS growth (target < 50 MB) |",
+                  "|---|---|---:|---:|---:|"]
+        lines += [f"| {kind} | details.csv | {n:,} | {t:.1f} s | {mb:.1f} MB |" for kind, n, t, mb in memory]
     print("\n".join(lines))
     if not args.no_append:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)

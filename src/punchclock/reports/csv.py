@@ -42,13 +42,17 @@ def money(amount: Decimal | None) -> str:
     return "" if amount is None else f"{amount:.2f}"
 
 
+class SafeCells(list[str]):
+    """A row whose cells already went through ``safe`` (or cannot start a formula): written as is."""
+
+
 def lines(rows: Iterable[Sequence[object]], header: Sequence[str]) -> Iterator[str]:
     """CSV text in chunks of ``CHUNK_ROWS`` lines, header first."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for count, row in enumerate(rows, 1):
-        writer.writerow([safe(v) for v in row])
+        writer.writerow(row if type(row) is SafeCells else [safe(v) for v in row])
         if count % CHUNK_ROWS == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -58,14 +62,17 @@ def lines(rows: Iterable[Sequence[object]], header: Sequence[str]) -> Iterator[s
 
 def details_rows(rows: Iterable[DetailedRow], display_hours: str, show_money: bool) -> Iterator[list[object]]:
     for r in rows:
-        yield [
-            r.user_name, r.user_email, r.client_name, r.project_name, r.task_name, r.description,
+        # ``YYYY-MM-DDTHH:MM:SS+hh:mm``: the date and time cells are slices of one isoformat() (no
+        # microseconds are stored; they would follow the seconds and be cut off all the same).
+        start, stop = r.start.isoformat(), r.stop.isoformat()
+        yield SafeCells((
+            safe(r.user_name), safe(r.user_email), safe(r.client_name), safe(r.project_name), safe(r.task_name),
+            safe(r.description),
             "Yes" if r.billable else "No",
-            r.start.date().isoformat(), r.start.strftime("%H:%M:%S"),
-            r.stop.date().isoformat(), r.stop.strftime("%H:%M:%S"),
-            duration(r.seconds, display_hours), ", ".join(r.tags),
-            money(r.amount) if show_money else "", (r.currency or "") if show_money else "",
-        ]
+            start[:10], start[11:19], stop[:10], stop[11:19],
+            safe(duration(r.seconds, display_hours)), safe(", ".join(r.tags)),
+            safe(money(r.amount)) if show_money else "", safe(r.currency) if show_money else "",
+        ))
 
 
 # -- summary and weekly (§10) ---------------------------------------------------------------------------

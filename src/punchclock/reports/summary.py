@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, String, func, select
+from sqlalchemy import ColumnElement, Select, String, case, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -27,7 +27,7 @@ from punchclock.reports import query
 from punchclock.reports.filters import ReportFilters
 from punchclock.reports.query import ReportContext
 from punchclock.reports.results import Money, Totals
-from punchclock.reports.totals import cents, totals
+from punchclock.reports.totals import cents
 
 
 class Dimension(StrEnum):
@@ -169,6 +169,11 @@ def _grouped_rows(db: Session, entries: Select[Any], grouping: Dimension, subgro
         # Equal minimum and maximum: every entry of the item shares one rate (§3.8, O-65).
         func.min(base.c.rate_cents).label("min_rate"),
         func.max(base.c.rate_cents).label("max_rate"),
+        # For the report totals, so they need no second pass over the entries.
+        func.count().label("count"),
+        func.sum(case((base.c.billable.is_(True), base.c.seconds), else_=0)).label("billable_seconds"),
+        # max over an integer: PostgreSQL has no max(boolean).
+        func.max(case((base.c.billable.is_(True), 1), else_=0)).label("any_billable"),
     ]
     if with_entry_ids:
         columns.append(IdList(base.c.id).label("entry_ids"))
@@ -290,4 +295,20 @@ def report(db: Session, ctx: ReportContext, filters: ReportFilters, *, grouping:
         ))
     ordered = _ordered(groups, order=order, descending=descending, title=lambda g: g.title,
                        tie=lambda g: _id_tie(g.id), seconds=lambda g: g.seconds, amount=group_amount)
-    return SummaryReport(totals(db, entries), grouping, subgrouping, ordered)
+    return SummaryReport(_totals(rows), grouping, subgrouping, ordered)
+
+
+def _totals(rows: Sequence[Any]) -> Totals:
+    """``totals.totals`` of the same entries, summed from the grouped rows (each entry is in one row)."""
+    count = seconds = billable_seconds = 0
+    billed: dict[str, int] = {}
+    billing: set[str] = set()
+    for r in rows:
+        count += r.count
+        seconds += r.seconds or 0
+        billable_seconds += r.billable_seconds or 0
+        billed[r.currency] = billed.get(r.currency, 0) + (r.amount_cents or 0)
+        if r.any_billable:
+            billing.add(r.currency)
+    return Totals(count=int(count), seconds=int(seconds), billable_seconds=int(billable_seconds),
+                  currencies=[Money(c, cents(billed[c])) for c in sorted(billing)])

@@ -1,10 +1,11 @@
 """The weekly report (50-reports §6): seven local-day columns and a total, by project or by user.
 
 One grouped query does the work: every matching entry lands in a (project, owner, day, currency)
-bucket, the day being the local day of its start in the owner's zone (``OwnerZones.day_index``).
-Python then folds those few buckets into rows, details, per-day totals and the report totals, and
-sorts the rows (§3.6, O-84). The result objects carry seconds and ``Decimal`` amounts for both
-modes, so JSON, CSV and PDF renderers read the same thing.
+bucket, the day being the local day of its start in the owner's zone (``OwnerZones.day_index``),
+and the seven days are pivoted into columns of one row per (project, owner, currency). Python then
+folds those rows (per-day arrays, integer cents until the end) into rows, details, per-day totals
+and the report totals, and sorts the rows (§3.6, O-84). The result objects carry seconds and
+``Decimal`` amounts for both modes, so JSON, CSV and PDF renderers read the same thing.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import BigInteger, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from punchclock.models import Client, Project, User
@@ -23,7 +24,6 @@ from punchclock.reports import query
 from punchclock.reports.filters import ReportFilters
 from punchclock.reports.query import ReportContext
 from punchclock.reports.results import Money, Totals
-from punchclock.reports.totals import cents
 
 DAYS = 7
 GROUPINGS = ("projects", "users")
@@ -114,6 +114,19 @@ class WeeklyReport:
 
 # -- folding grouped rows ------------------------------------------------------------------------
 
+def _cents(value: int) -> Decimal:
+    """``totals.cents`` for an int, without the division and quantize (same digits and exponent)."""
+    return Decimal(value).scaleb(-2)
+
+
+def _merge(into: list[int | None], days: Sequence[int | None]) -> None:
+    """Adds per-day sums; None (nothing that day) stays None only where both sides are None."""
+    for i, v in enumerate(days):
+        if v is not None:
+            have = into[i]
+            into[i] = v if have is None else have + v
+
+
 @dataclass(slots=True)
 class _Acc:
     """Running sums of one line while the grouped rows are folded."""
@@ -122,39 +135,73 @@ class _Acc:
     #: currency -> per-day cents (None = no billable entry that day).
     cents: dict[str, list[int | None]] = field(default_factory=dict)
 
-    def add(self, day: int, seconds: int, currency: str, amount_cents: int, billable: bool) -> None:
-        self.seconds[day] = (self.seconds[day] or 0) + seconds
-        if billable:
-            days = self.cents.setdefault(currency, [None] * DAYS)
-            days[day] = (days[day] or 0) + amount_cents
+    def add(self, seconds: Sequence[int | None], currency: str, amounts: Sequence[int | None]) -> None:
+        _merge(self.seconds, seconds)
+        if amounts.count(None) != DAYS:
+            have = self.cents.get(currency)
+            if have is None:
+                self.cents[currency] = list(amounts)
+            else:
+                _merge(have, amounts)
+
+    def absorb(self, other: _Acc) -> None:
+        _merge(self.seconds, other.seconds)
+        for currency, amounts in other.cents.items():
+            have = self.cents.get(currency)
+            if have is None:
+                self.cents[currency] = list(amounts)
+            else:
+                _merge(have, amounts)
 
     def week(self) -> Week:
-        money = tuple(
-            CurrencyWeek(cur, tuple(None if c is None else cents(c) for c in days),
-                         cents(sum(c or 0 for c in days)))
-            for cur, days in sorted(self.cents.items())
-        )
-        return Week(tuple(self.seconds), sum(s or 0 for s in self.seconds), money)
+        money = []
+        for cur in sorted(self.cents):
+            days = self.cents[cur]
+            amounts = tuple([None if c is None else _cents(c) for c in days])
+            money.append(CurrencyWeek(cur, amounts, _cents(sum([c for c in days if c is not None]))))
+        seconds = self.seconds
+        return Week(tuple(seconds), sum([s for s in seconds if s is not None]), tuple(money))
 
 
-def _grouped(db: Session, ctx: ReportContext, filters: ReportFilters) -> Sequence[Any]:
-    """One row per (project, owner, local day, currency) with its sums: the only pass over entries."""
+def _grouped(db: Session, ctx: ReportContext, filters: ReportFilters) -> Sequence[tuple[Any, ...]]:
+    """One row per (project, owner, currency) with the seven days pivoted: the only pass over entries.
+
+    Columns: project_id, user_id, currency, count, billable seconds, seven per-day seconds (NULL: no
+    entry that day), seven per-day billed cents (NULL: no billable entry that day).
+    """
     base = query.entries(db, ctx, filters).subquery()
     day = ctx.zones.day_index(base.c.start, base.c.user_id, filters.since, DAYS).label("day")
-    is_billable = case((base.c.billable.is_(True), 1), else_=0)
-    stmt = (
+    # Per local day first (the day expression is evaluated once per entry), then pivoted.
+    daily = (
         select(
-            base.c.project_id, base.c.user_id, day, base.c.currency,
+            base.c.project_id, base.c.user_id, base.c.currency, day,
             func.count().label("count"),
             func.sum(base.c.seconds).label("seconds"),
             func.sum(case((base.c.billable.is_(True), base.c.seconds), else_=0)).label("billable_seconds"),
             func.sum(base.c.amount_cents).label("amount_cents"),
             # max over an integer: PostgreSQL has no max(boolean).
-            func.max(is_billable).label("billable"),
+            func.max(case((base.c.billable.is_(True), 1), else_=0)).label("billable"),
         )
-        .group_by(base.c.project_id, base.c.user_id, day, base.c.currency)
+        .group_by(base.c.project_id, base.c.user_id, base.c.currency, day)
+        .subquery()
     )
-    return db.execute(stmt).all()
+
+    def total(value: Any) -> Any:
+        # PostgreSQL sums bigints into numeric; the fold wants ints.
+        return cast(func.sum(value), BigInteger)
+
+    stmt = (
+        select(
+            daily.c.project_id, daily.c.user_id, daily.c.currency,
+            total(daily.c.count),
+            total(daily.c.billable_seconds),
+            *(total(case((daily.c.day == i, daily.c.seconds))) for i in range(DAYS)),
+            *(total(case((and_(daily.c.day == i, daily.c.billable == 1), daily.c.amount_cents)))
+              for i in range(DAYS)),
+        )
+        .group_by(daily.c.project_id, daily.c.user_id, daily.c.currency)
+    )
+    return db.execute(stmt).tuples().all()
 
 
 def _projects(db: Session, ids: Iterable[int | None]) -> dict[int | None, ProjectSubject]:
@@ -241,26 +288,34 @@ def report(db: Session, ctx: ReportContext, filters: ReportFilters, *, grouping:
     grouped = _grouped(db, ctx, filters)
     by_project = grouping == "projects"
 
-    rows: dict[Any, _Acc] = {}
+    # Fold into details first (mostly one grouped row each), then details into rows, rows into the week.
     details: dict[Any, dict[Any, _Acc]] = {}
-    week = _Acc()
-    count = seconds = billable_seconds = 0
-    billed: dict[str, int] = {}
+    count = billable_seconds = 0
     for g in grouped:
-        amount, secs, flag = int(g.amount_cents or 0), int(g.seconds or 0), bool(g.billable)
-        row_key, detail_key = (g.project_id, g.user_id) if by_project else (g.user_id, g.project_id)
-        rows.setdefault(row_key, _Acc()).add(g.day, secs, g.currency, amount, flag)
-        details.setdefault(row_key, {}).setdefault(detail_key, _Acc()).add(g.day, secs, g.currency, amount, flag)
-        week.add(g.day, secs, g.currency, amount, flag)
-        count += int(g.count)
-        seconds += secs
-        billable_seconds += int(g.billable_seconds or 0)
-        if flag:
-            billed[g.currency] = billed.get(g.currency, 0) + amount
+        project_id, user_id, currency = g[0], g[1], g[2]
+        count += g[3]
+        billable_seconds += g[4] or 0
+        row_key, detail_key = (project_id, user_id) if by_project else (user_id, project_id)
+        accs = details.get(row_key)
+        if accs is None:
+            accs = details[row_key] = {}
+        acc = accs.get(detail_key)
+        if acc is None:
+            acc = accs[detail_key] = _Acc()
+        acc.add(g[5:12], currency, g[12:19])
 
-    project_ids = [g.project_id for g in grouped]
-    projects = _projects(db, project_ids)
-    users = _users(db, [g.user_id for g in grouped])
+    rows: dict[Any, _Acc] = {}
+    week = _Acc()
+    for row_key, accs in details.items():
+        row = rows[row_key] = _Acc()
+        for acc in accs.values():
+            row.absorb(acc)
+        week.absorb(row)
+    seconds = sum(s for s in week.seconds if s is not None)
+    billed = {cur: sum(c for c in days if c is not None) for cur, days in week.cents.items()}
+
+    projects = _projects(db, (g[0] for g in grouped))
+    users = _users(db, (g[1] for g in grouped))
 
     def subject(key: Any, is_project: bool) -> Subject:
         return projects[key] if is_project else users[key]
@@ -277,7 +332,7 @@ def report(db: Session, ctx: ReportContext, filters: ReportFilters, *, grouping:
                                _by_title(lines, lambda d: d.subject, False)))
 
     totals = Totals(count=count, seconds=seconds, billable_seconds=billable_seconds,
-                    currencies=[Money(cur, cents(c)) for cur, c in sorted(billed.items())])
+                    currencies=[Money(cur, _cents(c)) for cur, c in sorted(billed.items())])
     return WeeklyReport(
         totals=totals,
         grouping=grouping,

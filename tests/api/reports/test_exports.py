@@ -550,7 +550,8 @@ def thousand(db: Session, example: Example) -> list[TimeEntry]:
     return entries
 
 
-def test_details_pdf_of_a_thousand_entries(client: TestClient, example: Example, thousand: list[TimeEntry]) -> None:
+@pytest.mark.usefixtures("thousand")
+def test_details_pdf_of_a_thousand_entries(client: TestClient, example: Example) -> None:
     """Every row, newest first: 11 on the first page (under the overview), 34 on each further page."""
     r = export(client, "details.pdf", example.mara, example.ws, description="entry", since="2023-10-02",
                until="2023-10-05", page="2")
