@@ -46,6 +46,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import _results  # bench/_results.py (scripts run with bench/ on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "api.md"
 LIST_RANGE = ("2023-10-01T00:00:00+00:00", "2023-11-01T00:00:00+00:00")
@@ -420,12 +422,7 @@ def main() -> None:
     print(header)
     print(report)
     if not args.no_append:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        if not RESULTS.exists():
-            RESULTS.write_text("# API benchmark results\n\nAppended by `bench/api.py`; newest last.\n")
-        with RESULTS.open("a") as f:
-            f.write("\n" + header + "\n" + report + "\n")
-        print(f"\nappended to {RESULTS.relative_to(ROOT)}")
+        _results.append(RESULTS, "api.py", "API benchmark results", header + "\n" + report)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,8 @@ from typing import Any
 
 import httpx
 
+import _results  # bench/_results.py (scripts run with bench/ on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "load.md"
 ADMIN_URL = os.environ.get("PUNCHCLOCK_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -451,12 +453,7 @@ def main() -> None:
     print(header)
     print(report)
     if not args.no_append:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        if not RESULTS.exists():
-            RESULTS.write_text("# Load benchmark results\n\nAppended by `bench/load.py`; newest last.\n")
-        with RESULTS.open("a") as f:
-            f.write("\n" + header + "\n" + report + "\n")
-        print(f"\nappended to {RESULTS.relative_to(ROOT)}")
+        _results.append(RESULTS, "load.py", "Load benchmark results", header + "\n" + report)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import Engine
 
+import _results  # bench/_results.py (scripts run with bench/ on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "reports.md"
 DATA = ROOT / "bench" / ".data"
@@ -410,11 +412,7 @@ def main() -> None:
         lines += [f"| {kind} | details.csv | {n:,} | {t:.1f} s | {mb:.1f} MB |" for kind, n, t, mb in memory]
     print("\n".join(lines))
     if not args.no_append:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        with RESULTS.open("a") as f:
-            if f.tell() == 0:
-                f.write("# Reports benchmark results (bench/reports.py)\n")
-            f.write("\n".join(lines) + "\n")
+        _results.append(RESULTS, "reports.py", "Reports benchmark results", "\n".join(lines).lstrip("\n"))
 
 
 if __name__ == "__main__":
