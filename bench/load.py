@@ -359,15 +359,7 @@ def connections_per_worker(base: str) -> str:
 
 # -- report -----------------------------------------------------------------------------------------
 
-def git_commit() -> str:
-    try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                             check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()
-        return sha + ("-dirty" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+git_commit = _results.git_commit
 
 
 def tables(results: list[Result]) -> str:

@@ -374,12 +374,7 @@ def export_memory(kind: str, entries: int) -> tuple[str, int, float, float]:
     return kind, lines - 1, elapsed, growth_mb
 
 
-def commit() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                              text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+commit = _results.git_commit
 
 
 def main() -> None:
