@@ -31,6 +31,10 @@ class User(IdMixin, ChangeTracked, Base):
     duration_format: Mapped[str] = mapped_column(String(16), default="improved")
     #: No foreign key: users and workspaces reference each other; membership is checked on write.
     default_workspace_id: Mapped[int | None] = mapped_column(Id, default=None)
+    #: Set by ``punchclock user disable``: such a user cannot authenticate by any means.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    #: Last e-mail + password authentication or session login (API-token calls do not count).
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     __table_args__ = (Index("uq_users_email_lower", func.lower(email), unique=True),)
 
