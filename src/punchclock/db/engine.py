@@ -22,14 +22,18 @@ def normalize_url(url: str) -> str:
 
 
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
+    # hide_parameters: an error's message (and so any log line or traceback) never carries bound
+    # values, which are request bodies, e-mails and tokens.
     url = normalize_url(url)
     if is_sqlite(url):
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, echo=echo, hide_parameters=True,
+                               connect_args={"check_same_thread": False, "timeout": 30})
         _sqlite_setup(engine)
         return engine
     try:
         return create_engine(
-            url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+            hide_parameters=True,
         )
     except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
         raise SystemExit(
