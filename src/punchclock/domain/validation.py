@@ -11,11 +11,23 @@ from punchclock.domain.errors import Invalid
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 
+# C0 control characters. No text field may hold one (PostgreSQL cannot even store U+0000), except
+# that tab, line feed and carriage return are legal in multi-line text such as descriptions.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f]")
+
+
+def has_control(text: str, *, single_line: bool = False) -> bool:
+    """Whether ``text`` holds a C0 control character (tab and line breaks count only when ``single_line``)."""
+    return (_CONTROL_OR_BREAK if single_line else _CONTROL).search(text) is not None
+
 
 def clean_name(value: Any, max_len: int = 255, code: str = "name_blank") -> str:
     if not isinstance(value, str) or not value.strip():
         raise Invalid(code)
     name = value.strip()
+    if has_control(name, single_line=True):
+        raise Invalid("invalid_field", field="name")
     if len(name) > max_len:
         raise Invalid("name_too_long", max=max_len)
     return name

@@ -10,7 +10,8 @@ import orjson
 from fastapi import Request
 from fastapi.responses import Response
 
-from punchclock.domain.errors import Malformed
+from punchclock.domain.errors import Invalid, Malformed
+from punchclock.domain.validation import has_control
 
 JSON_TYPE = "application/json; charset=utf-8"
 NO_STORE = {"Cache-Control": "no-store"}
@@ -44,9 +45,38 @@ async def read_json(request: Request, max_bytes: int) -> Any:
     if not raw.strip():
         return None
     try:
-        return orjson.loads(raw)
+        body = orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise Malformed("invalid_json") from None
+    # JSON carries control characters only as escapes (raw ones are invalid JSON), so a body
+    # without any of these escapes needs no walk: the common case costs one scan of the bytes.
+    if any(escape in raw for escape in _CONTROL_ESCAPES):
+        field = _field_with_control(body, "body")
+        if field is not None:
+            raise Invalid("invalid_field", field=field)
+    return body
+
+
+_CONTROL_ESCAPES = (b"\\u00", b"\\b", b"\\f")
+
+
+def _field_with_control(value: Any, key: str) -> str | None:
+    """The innermost key under which a string (or a key) holds a C0 control character, or None."""
+    if isinstance(value, str):
+        return key if has_control(value) else None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if has_control(k):
+                return key
+            found = _field_with_control(v, k)
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for item in value:
+            found = _field_with_control(item, key)
+            if found is not None:
+                return found
+    return None
 
 
 # -- timestamps -------------------------------------------------------------------------------------

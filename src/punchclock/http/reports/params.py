@@ -16,12 +16,12 @@ from datetime import date, timedelta
 from starlette.datastructures import QueryParams
 
 from punchclock.domain.errors import Malformed
+from punchclock.http.ids import MAX_ID, id_value
 from punchclock.reports.filters import IdFilter, ReportFilters
 
+#: Filter lists may be longer than v8's id paths: a report may name every project of a workspace.
 MAX_IDS = 10_000
-MAX_ID = 2**63 - 1
 _INTEGER = re.compile(r"-?[0-9]{1,19}")
-_ID = re.compile(r"[0-9]{1,19}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 FIRST_DAY, LAST_DAY = date(2, 1, 1), date(9998, 12, 31)
 
@@ -102,10 +102,10 @@ class Params:
         parts = [p for p in parts if p]
         if not parts:
             return None
-        # ASCII digits only ("²".isdigit() is true but int() rejects it), within the id column's range.
-        if len(parts) > MAX_IDS or not all(_ID.fullmatch(p) and int(p) <= MAX_ID for p in parts):
+        values = [v for v in (id_value(p, allow_zero=True) for p in parts) if v is not None]
+        if len(parts) > MAX_IDS or len(values) < len(parts):
             raise Malformed("invalid_param", name=name)
-        return [int(p) for p in parts]
+        return values
 
     def id_filter(self, name: str) -> IdFilter | None:
         """``0`` selects entries without the object (O-62)."""

@@ -7,19 +7,17 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from punchclock.domain.errors import Invalid, Malformed
+from punchclock.http.ids import MAX_ID, MAX_IDS, id_value
 
-MAX_ID = 2**63 - 1
-MAX_IDS = 1000
+__all__ = ["MAX_ID", "MAX_IDS", "parse_id", "parse_ids", "single_id"]
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def parse_id(text: str) -> int:
     """A single positive 64-bit id from a path segment; anything else is a 400."""
-    if not text.isdigit() or len(text) > 19:
-        raise Malformed("invalid_id")
-    value = int(text)
-    if not 0 < value <= MAX_ID:
+    value = id_value(text)
+    if value is None:
         raise Malformed("invalid_id")
     return value
 

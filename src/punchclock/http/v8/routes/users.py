@@ -22,7 +22,7 @@ from punchclock.http.wire import json_response
 
 router = APIRouter(route_class=V8Route, tags=["users"])
 
-_INTEGER = re.compile(r"[+-]?\d{1,18}")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
 #: ``since`` is clamped into what a datetime can hold (0 .. 9999-12-31T23:59:59Z).
 _MAX_EPOCH = 253402300799
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from punchclock.http.v8.params import MAX_ID
+from punchclock.http.ids import MAX_ID
 
 WireId = Annotated[int, Field(ge=1, le=MAX_ID, strict=False)]
 #: Finite amounts only; the range check with its own message happens in domain.validation.rate.

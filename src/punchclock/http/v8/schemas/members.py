@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from punchclock.domain.errors import Invalid
 from punchclock.domain.members import Membership
-from punchclock.http.v8.params import MAX_ID, MAX_IDS
+from punchclock.http.ids import MAX_ID, MAX_IDS, id_value
 from punchclock.http.v8.schemas import Bool, WireIn
 from punchclock.http.wire import compact, render_ts
 
@@ -28,8 +28,8 @@ def parse_group_ids(value: Any) -> list[int] | None:
         raise Invalid("invalid_field", field="group_ids")
     ids = []
     for item in value:
-        if isinstance(item, str) and item.isascii() and item.isdigit() and len(item) <= 19:
-            item = int(item)
+        if isinstance(item, str):
+            item = id_value(item)
         if isinstance(item, bool) or not isinstance(item, int) or not 0 < item <= MAX_ID:
             raise Invalid("invalid_field", field="group_ids")
         ids.append(item)

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from punchclock.domain.access import View
 from punchclock.domain.errors import Invalid, Malformed
-from punchclock.http.v8.params import MAX_ID, MAX_IDS
+from punchclock.http.ids import MAX_ID, MAX_IDS, id_value
 from punchclock.http.v8.schemas import Bool, WireId, WireIn, WireRate
 from punchclock.http.wire import compact, render_ts
 from punchclock.models import ProjectMember
@@ -28,10 +28,10 @@ def _uid(value: Any) -> int:
     if isinstance(value, bool):
         raise Invalid("invalid_field", field="uid")
     if isinstance(value, str):
-        text = value.strip()
-        if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        parsed = id_value(value.strip())
+        if parsed is None:
             raise Invalid("invalid_field", field="uid")
-        value = int(text)
+        value = parsed
     if not isinstance(value, int) or not 0 < value <= MAX_ID:
         raise Invalid("invalid_field", field="uid")
     return value
