@@ -32,12 +32,12 @@ runner = CliRunner()
 TOKEN = re.compile(r"^API token: ([0-9a-f]{32})$", re.MULTILINE)
 
 
-def invoke(*args: str) -> Any:
-    return runner.invoke(cli.app, list(args))
+def invoke(*args: str, input: str | None = None) -> Any:
+    return runner.invoke(cli.app, list(args), input=input)
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, name="clean_env")
+def clean_env_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only what a test sets: no PUNCHCLOCK_* variable of the developer's shell leaks in."""
     import os
 
@@ -46,30 +46,30 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
-@pytest.fixture
-def sqlite_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+@pytest.fixture(name="sqlite_url")
+def sqlite_url_fixture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """An empty (not yet migrated) SQLite file, named by PUNCHCLOCK_DATABASE_URL."""
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("PUNCHCLOCK_DATABASE_URL", url)
     return url
 
 
-@pytest.fixture
-def migrated(sqlite_url: str) -> str:
+@pytest.fixture(name="migrated")
+def migrated_fixture(sqlite_url: str) -> str:
     result = invoke("migrate")
     assert result.exit_code == 0, result.output
     return sqlite_url
 
 
-@pytest.fixture
-def any_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+@pytest.fixture(name="any_db")
+def any_db_fixture(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """A migrated database on each backend (SQLite file, PostgreSQL when reachable)."""
     monkeypatch.setenv("PUNCHCLOCK_DATABASE_URL", db_url)
     return db_url
 
 
-@pytest.fixture
-def session_for() -> Iterator[Any]:
+@pytest.fixture(name="session_for")
+def session_for_fixture() -> Iterator[Any]:
     """Sessions for reading what a command wrote; closed at the end, so no transaction outlives the test
     (an open one would block the next test's TRUNCATE on PostgreSQL)."""
     opened: list[tuple[Any, Session]] = []
@@ -86,8 +86,8 @@ def session_for() -> Iterator[Any]:
         engine.dispose()
 
 
-@pytest.fixture
-def http() -> Iterator[Any]:
+@pytest.fixture(name="http")
+def http_fixture() -> Iterator[Any]:
     clients: list[TestClient] = []
 
     def open_client(url: str) -> TestClient:
@@ -110,17 +110,52 @@ def alembic_revision(url: str) -> str | None:
         engine.dispose()
 
 
+def db_line(url: str) -> str:
+    """The first line of every command that opens the database."""
+    return f"Database: {url}\n"
+
+
 class TestMigrate:
-    def test_creates_schema_at_head(self, sqlite_url: str) -> None:
+    def test_creates_schema_at_head(self, sqlite_url: str, tmp_path: Path) -> None:
         result = invoke("migrate")
         assert result.exit_code == 0
-        assert result.stdout == f"Database {sqlite_url} is up to date.\n"
+        assert result.stdout == db_line(sqlite_url) + (
+            f"Created a new SQLite database at {tmp_path / 'cli.db'} (no file was there), schema revision {HEAD}.\n")
         assert alembic_revision(sqlite_url) == HEAD
 
     def test_second_run_is_a_no_op(self, migrated: str) -> None:
         result = invoke("migrate")
-        assert (result.exit_code, result.stdout) == (0, f"Database {migrated} is up to date.\n")
+        assert (result.exit_code, result.stdout) == (
+            0, db_line(migrated) + f"The database is up to date (revision {HEAD}).\n")
         assert alembic_revision(migrated) == HEAD
+
+    def test_empty_file_gets_the_schema(self, sqlite_url: str, tmp_path: Path) -> None:
+        (tmp_path / "cli.db").touch()
+        result = invoke("migrate")
+        assert (result.exit_code, result.stdout) == (
+            0, db_line(sqlite_url) + f"Created the punchclock schema (revision {HEAD}) in the empty database.\n")
+
+    def test_upgrade_names_both_revisions(self, sqlite_url: str) -> None:
+        from punchclock.db.migrate import upgrade
+
+        upgrade(sqlite_url, "0003")
+        result = invoke("migrate")
+        assert (result.exit_code, result.stdout) == (
+            0, db_line(sqlite_url) + f"Upgraded the database from revision 0003 to {HEAD}.\n")
+        assert alembic_revision(sqlite_url) == HEAD
+
+    def test_database_of_a_newer_punchclock_is_refused(self, migrated: str) -> None:
+        engine = create_engine(migrated)
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        engine.dispose()
+        for args in (("migrate",), ("user", "list")):
+            result = invoke(*args)
+            assert (result.exit_code, result.stdout) == (1, "")
+            assert result.stderr == (
+                f"The database {migrated} is at revision 9999, which punchclock 0.1.0 does not know: "
+                "a newer punchclock migrated it. Upgrade punchclock.\n")
+        assert alembic_revision(migrated) == "9999"
 
     def test_password_is_hidden_in_output(self) -> None:
         assert cli.shown_url("postgres://pc:s3cret@db.example:5432/pc") == \
@@ -136,7 +171,7 @@ class TestUserCreate:
         assert token is not None
         db = session_for(any_db)
         user = db.scalars(select(User)).one()
-        assert result.stdout == (
+        assert result.stdout == db_line(any_db) + (
             f"Created user ada@example.org (id {user.id}) with workspace {user.default_workspace_id}.\n"
             f"API token: {token.group(1)}\n"
         )
@@ -157,9 +192,10 @@ class TestUserCreate:
         result = invoke("user", "create", "grace@example.org")
         assert result.exit_code == 0, result.output
         lines = result.stdout.splitlines()
-        assert len(lines) == 3
-        assert lines[1].startswith("Password: ")
-        password = lines[1].removeprefix("Password: ")
+        assert len(lines) == 4
+        assert lines[0] == f"Database: {migrated}"
+        assert lines[2].startswith("Password: ")
+        password = lines[2].removeprefix("Password: ")
         assert len(password) == 16
         r = http(migrated).get("/api/v8/me", headers=basic("grace@example.org", password))
         assert r.status_code == 200, r.text
@@ -170,7 +206,7 @@ class TestUserCreate:
         result = invoke("user", "create", "ADA@example.org", "--password", "secret-2")
         assert result.exit_code == 1
         assert result.stderr == "Cannot create ADA@example.org: User with this email already exists\n"
-        assert result.stdout == ""
+        assert result.stdout == db_line(migrated)
         assert session_for(migrated).scalar(select(func.count()).select_from(User)) == 1
 
     def test_short_password_is_refused(self, migrated: str, session_for: Any) -> None:
@@ -190,7 +226,16 @@ class TestUserCreate:
             "Unknown time zone 'Mars/Olympus': use an IANA name such as Europe/Berlin or Etc/UTC.\n"
         assert session_for(migrated).scalar(select(func.count()).select_from(User)) == 0
 
-    def test_unmigrated_database_is_refused_with_advice(self, sqlite_url: str) -> None:
+    def test_missing_sqlite_file_is_not_created(self, sqlite_url: str, tmp_path: Path) -> None:
+        result = invoke("user", "create", "ada@example.org", "--password", "secret-1")
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == (
+            f"No SQLite database at {tmp_path / 'cli.db'} (PUNCHCLOCK_DATABASE_URL): run `punchclock migrate` "
+            "to create it there, or point PUNCHCLOCK_DATABASE_URL to the existing file.\n")
+        assert not (tmp_path / "cli.db").exists()
+
+    def test_unmigrated_database_is_refused_with_advice(self, sqlite_url: str, tmp_path: Path) -> None:
+        (tmp_path / "cli.db").touch()
         result = invoke("user", "create", "ada@example.org", "--password", "secret-1")
         assert result.exit_code == 1
         assert result.stderr == (
@@ -206,11 +251,13 @@ class TestWorkspacePremium:
         wid = db.scalars(select(User)).one().default_workspace_id
         db.rollback()  # end the read transaction: a SQLite snapshot would hide the command's write
         result = invoke("workspace", "premium", str(wid), "off")
-        assert (result.exit_code, result.stdout) == (0, f"Workspace {wid} (Ada's workspace) is no longer premium.\n")
+        assert (result.exit_code, result.stdout) == (
+            0, db_line(any_db) + f"Workspace {wid} (Ada's workspace) is no longer premium.\n")
         assert db.get(Workspace, wid).premium is False  # type: ignore[union-attr]
         db.rollback()
         result = invoke("workspace", "premium", str(wid), "on")
-        assert (result.exit_code, result.stdout) == (0, f"Workspace {wid} (Ada's workspace) is now premium.\n")
+        assert (result.exit_code, result.stdout) == (
+            0, db_line(any_db) + f"Workspace {wid} (Ada's workspace) is now premium.\n")
         assert db.get(Workspace, wid).premium is True  # type: ignore[union-attr]
 
     def test_unknown_workspace(self, migrated: str) -> None:
@@ -339,7 +386,10 @@ class TestServe:
     def test_migrates_then_runs_the_app_factory(self, sqlite_url: str, fake_uvicorn: FakeUvicorn) -> None:
         result = invoke("serve", "--host", "0.0.0.0", "--port", "9123")
         assert result.exit_code == 0, result.output
-        assert result.stdout == "punchclock 0.1.0 on http://0.0.0.0:9123 (SQLite, 1 worker(s))\n"
+        assert result.stdout == db_line(sqlite_url) + (
+            f"Created a new SQLite database at {sqlite_url.removeprefix('sqlite:///')} (no file was there), "
+            f"schema revision {HEAD}.\n"
+            "punchclock 0.1.0 on http://0.0.0.0:9123 (SQLite, 1 worker(s))\n")
         assert fake_uvicorn.calls == [(("punchclock.app:create_app",), {
             "factory": True, "host": "0.0.0.0", "port": 9123, "workers": 1, "access_log": False,
             "log_config": cli.log_config(), "http": "auto", "loop": "auto"})]
@@ -350,6 +400,7 @@ class TestServe:
     def test_no_migrate_leaves_schema_alone(self, sqlite_url: str, fake_uvicorn: FakeUvicorn,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("PUNCHCLOCK_ACCESS_LOG", "true")  # restored (removed) after the test
+        Path(sqlite_url.removeprefix("sqlite:///")).touch()  # --no-migrate creates no database file
         result = invoke("serve", "--no-migrate", "--no-access-log")
         assert result.exit_code == 0, result.output
         assert os.environ["PUNCHCLOCK_ACCESS_LOG"] == "false"  # what the worker processes read
@@ -416,6 +467,8 @@ def alembic_revision_or_none(url: str) -> str | None:
 
 def test_version() -> None:
     result = invoke("version")
+    assert (result.exit_code, result.stdout) == (0, "punchclock 0.1.0\n")
+    result = invoke("--version")
     assert (result.exit_code, result.stdout) == (0, "punchclock 0.1.0\n")
 
 

@@ -7,32 +7,29 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from punchclock.db.problems import normalize_url, parse
+
+__all__ = ["is_sqlite", "make_engine", "normalize_url"]
+
 
 def is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
-
-
-def normalize_url(url: str) -> str:
-    """Accept ``postgresql://`` and ``postgres://`` and use psycopg 3 for them."""
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://") :]
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    return url
+    return make_url(normalize_url(url)).get_backend_name() == "sqlite"
 
 
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
     # hide_parameters: an error's message (and so any log line or traceback) never carries bound
     # values, which are request bodies, e-mails and tokens.
-    url = normalize_url(url)
-    if is_sqlite(url):
-        engine = create_engine(url, echo=echo, hide_parameters=True,
+    # parse() refuses other databases and drivers with one sentence (DatabaseProblem) instead of
+    # a missing-module error that suggests installing the wrong thing.
+    parsed = parse(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed, echo=echo, hide_parameters=True,
                                connect_args={"check_same_thread": False, "timeout": 30})
         _sqlite_setup(engine)
         return engine
     try:
         return create_engine(
-            url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+            parsed, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
             hide_parameters=True,
         )
     except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install

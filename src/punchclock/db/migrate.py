@@ -6,6 +6,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
 
 from punchclock.db.engine import normalize_url
 
@@ -25,3 +28,25 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 def downgrade(url: str, revision: str) -> None:
     command.downgrade(alembic_config(url), revision)
+
+
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config("sqlite://"))
+
+
+def head_revision() -> str:
+    """The newest revision this version of punchclock ships."""
+    head = _scripts().get_current_head()
+    assert head is not None, "the package ships migrations"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The database's revision; None for a database never migrated (no alembic_version row)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def is_known(revision: str) -> bool:
+    """False for a revision written by a newer punchclock (one this version cannot migrate from)."""
+    return revision in {script.revision for script in _scripts().walk_revisions()}

@@ -17,7 +17,7 @@ from punchclock.domain.errors import Invalid
 from punchclock.models import AuthSession, User, Workspace, WorkspaceMember
 from punchclock.models._common import utcnow
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$")
 
 MIN_PASSWORD = 6
 MAX_FULLNAME = 100
@@ -60,9 +60,18 @@ def valid_fullname(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise Invalid("fullname_blank")
     name = value.strip()
+    if validation.has_control(name, single_line=True):
+        raise Invalid("invalid_field", field="fullname")
     if len(name) > MAX_FULLNAME:
         raise Invalid("fullname_too_long", max=MAX_FULLNAME)
     return name
+
+
+def valid_password(value: str) -> str:
+    """The password rule of sign-up and ``PUT /me``, for callers that set a password directly."""
+    if len(value) < MIN_PASSWORD:
+        raise Invalid("password_too_short")
+    return value
 
 
 def email_taken(db: Session, email: str, exclude_id: int | None = None) -> bool:
