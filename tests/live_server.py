@@ -103,7 +103,8 @@ def start_server(db_url: str, log: Path, *, workers: int = 1, env: dict[str, str
                  timeout: float = 60.0) -> LiveServer:
     """`python -m punchclock serve` on a migrated database; returns once /health answers 200."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("PUNCHCLOCK_")}
-    full_env.update(PUNCHCLOCK_DATABASE_URL=db_url, PUNCHCLOCK_RATE_LIMIT="false", PUNCHCLOCK_ACCESS_LOG="false")
+    full_env.update(PUNCHCLOCK_DATABASE_URL=db_url, PUNCHCLOCK_RATE_LIMIT="false", PUNCHCLOCK_LOGIN_THROTTLE="false",
+                    PUNCHCLOCK_ACCESS_LOG="false")
     full_env.update(env or {})
     port = free_port()
     with log.open("ab") as out:

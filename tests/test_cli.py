@@ -390,11 +390,18 @@ class TestServe:
             f"Created a new SQLite database at {sqlite_url.removeprefix('sqlite:///')} (no file was there), "
             f"schema revision {HEAD}.\n"
             "punchclock 0.1.0 on http://0.0.0.0:9123 (SQLite, 1 worker(s))\n")
+        config = fake_uvicorn.calls[0][1].pop("log_config")
         assert fake_uvicorn.calls == [(("punchclock.app:create_app",), {
             "factory": True, "host": "0.0.0.0", "port": 9123, "workers": 1, "access_log": False,
-            "log_config": cli.log_config(), "http": "auto", "loop": "auto"})]
-        # uvicorn's access log (query strings included) is off; ours is configured on punchclock.access.
-        assert cli.log_config()["loggers"]["punchclock.access"]["handlers"] == ["punchclock_access"]
+            "http": "auto", "loop": "auto"})]
+        # uvicorn's access log (query strings included) is off; ours writes bare JSON lines to stdout.
+        assert config["formatters"]["message"] == {"format": "%(message)s"}
+        assert config["handlers"]["punchclock_access"] == {
+            "class": "logging.StreamHandler", "formatter": "message", "stream": "ext://sys.stdout"}
+        assert config["loggers"]["punchclock.access"] == {
+            "handlers": ["punchclock_access"], "level": "INFO", "propagate": False}
+        assert config["loggers"]["punchclock"] == {"handlers": ["default"], "level": "INFO", "propagate": False}
+        assert config["handlers"]["default"]["stream"] == "ext://sys.stderr"
         assert alembic_revision(sqlite_url) == HEAD
 
     def test_no_migrate_leaves_schema_alone(self, sqlite_url: str, fake_uvicorn: FakeUvicorn,
@@ -426,6 +433,14 @@ class TestServe:
         self, sqlite_url: str, fake_uvicorn: FakeUvicorn, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.setenv("PUNCHCLOCK_RATE_LIMIT", "false")
+        result = invoke("serve", "--workers", "3")
+        assert result.exit_code == 1
+        assert result.stderr == (
+            "Refusing to start 3 workers: login throttling is on but PUNCHCLOCK_REDIS_URL is not set, so every "
+            "worker would count failed logins on its own and allow 3 times the guesses. Set PUNCHCLOCK_REDIS_URL "
+            "(for example redis://127.0.0.1:6379/0), set PUNCHCLOCK_LOGIN_THROTTLE=false, or run a single worker.\n"
+        )
+        monkeypatch.setenv("PUNCHCLOCK_LOGIN_THROTTLE", "false")
         result = invoke("serve", "--workers", "3")
         assert result.exit_code == 0, result.output
         assert fake_uvicorn.calls[0][1]["workers"] == 3

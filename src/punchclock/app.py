@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qsl
 
 import orjson
 from fastapi import FastAPI, Request
@@ -17,10 +18,15 @@ from punchclock import __version__
 from punchclock.config import Settings, get_settings
 from punchclock.db.engine import make_engine
 from punchclock.domain import mail
-from punchclock.http import health, invitations, wire
+from punchclock.domain.errors import Malformed
+from punchclock.domain.validation import has_control
+from punchclock.http import avatar, docs, health, invitations, openapi, wire
 from punchclock.http.accesslog import AccessLogMiddleware
+from punchclock.http.loginthrottle import LoginThrottle
 from punchclock.http.ratelimit import Rate, make_limiter
+from punchclock.http.reports import errors as reports_errors
 from punchclock.http.reports.routes import ROUTERS as REPORTS_ROUTERS
+from punchclock.http.v8 import errors as v8_errors
 from punchclock.http.v8.routes import ROUTERS as V8_ROUTERS
 
 RETIRED = re.compile(r"^/(api/v[1-7]|reports/api/v1)(/|$)")
@@ -44,6 +50,10 @@ class EdgeMiddleware:
         if len(path) > 1 and path.endswith("/"):
             scope = {**scope, "path": path.rstrip("/") or "/"}
             path = scope["path"]
+        bad_param = _param_with_control(scope["query_string"])
+        if bad_param is not None:
+            await _raw(send, 400, _invalid_param(path, bad_param))
+            return
         if RETIRED.match(path):
             body = (
                 b'{"error":{"message":"This API version is no longer available","tip":"Use /reports/api/v2",'
@@ -100,6 +110,24 @@ def _bounded(receive: Receive, limit: int) -> Receive:
     return bounded_receive
 
 
+def _param_with_control(query: bytes) -> str | None:
+    """The first query parameter whose name or value holds a C0 control character (``%00``…``%1F``)."""
+    if b"%0" not in query and b"%1" not in query:
+        return None  # raw control bytes never reach us: the HTTP parser refuses them
+    for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True, encoding="utf-8",
+                                 errors="replace"):
+        if has_control(name) or has_control(value):
+            return name if not has_control(name) else "parameter"
+    return None
+
+
+def _invalid_param(path: str, name: str) -> bytes:
+    err = Malformed("invalid_param", name=name)
+    if path.startswith("/reports/"):
+        return orjson.dumps(reports_errors.render(err)[1])
+    return orjson.dumps(v8_errors.render(err)[1])
+
+
 def _too_large(path: str) -> bytes:
     message = "Request body too large"
     if path.startswith("/reports/"):
@@ -117,10 +145,9 @@ async def _raw(send: Send, status: int, body: bytes) -> None:
 
 def _error_for_path(request: Request, status: int, message: str) -> Response:
     if request.url.path.startswith("/reports/"):
-        return wire.json_response(
-            {"error": {"message": message, "tip": "Check the request path and method.", "code": status}},
-            status_code=status,
-        )
+        tip = ("A server error: try again later, and tell the server's operator if it persists."
+               if status >= 500 else "Check the request path and method.")
+        return wire.json_response({"error": {"message": message, "tip": tip, "code": status}}, status_code=status)
     return wire.json_response([message], status_code=status)
 
 
@@ -140,7 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="punchclock",
         version=__version__,
         description="Self-hosted time tracking, compatible with the Toggl API v8 and Reports API v2.",
-        docs_url="/docs",
+        docs_url=None,  # /docs and /redoc come from http/docs.py, without a CDN
         redoc_url=None,
     )
     engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
@@ -151,12 +178,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine.execution_options(sqlite_immediate=True), expire_on_commit=False
     )
     app.state.limiter = make_limiter(settings.rate_limit, settings.redis_url)
+    app.state.login_throttle = LoginThrottle.from_settings(settings, app.state.limiter)
     app.state.v8_rate = Rate(settings.v8_rate_per_second, settings.v8_burst)
     app.state.reports_rate = Rate(settings.reports_rate_per_second, settings.reports_burst)
     app.state.mail_sender = mail.sender_for(settings)
 
     mounted = [("/api/v8", router) for router in V8_ROUTERS] + [
-        ("/reports/api/v2", router) for router in REPORTS_ROUTERS] + [("", invitations.router)]
+        ("/reports/api/v2", router) for router in REPORTS_ROUTERS] + [("", invitations.router), ("", avatar.router)]
     for prefix, router in mounted:
         app.include_router(router, prefix=prefix)
     # (path regex, methods) of every route, for OPTIONS answers (included routers are opaque).
@@ -183,6 +211,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return _error_for_path(request, 500, "Internal error")
 
     app.include_router(health.router)
+    docs.install(app)
+    openapi.install(app, settings)
 
     app.add_middleware(EdgeMiddleware, warning=settings.warning, max_body_bytes=settings.max_body_bytes)
     if settings.access_log:

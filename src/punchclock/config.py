@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     v8_burst: int = 100
     reports_rate_per_second: float = 1.0
     reports_burst: int = 2
+    #: Failed logins answered 429 after a burst (http/loginthrottle.py); independent of ``rate_limit``.
+    login_throttle: bool = True
+    #: Failures per (account, client IP) and per client IP that fill the buckets; each drains over the window.
+    login_failures: int = Field(default=10, ge=1)
+    login_ip_failures: int = Field(default=100, ge=1)
+    login_window_seconds: int = Field(default=900, ge=1)
 
     signup_enabled: bool = True
     cors_enabled: bool = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 
 import pytest
@@ -95,6 +96,16 @@ class TestMemoryLimiter:
         assert limiter.hit("a", one) == 0  # evicted, so a fresh bucket
         assert limiter.hit("c", one) == 1  # still remembered
 
+    def test_peek_tells_the_wait_without_charging(self, limiter: MemoryLimiter, clock: Clock) -> None:
+        assert [limiter.peek("k", ONE_PER_SECOND_BURST_3) for _ in range(5)] == [0] * 5
+        for _ in range(3):
+            limiter.hit("k", ONE_PER_SECOND_BURST_3)
+        assert limiter.peek("k", ONE_PER_SECOND_BURST_3) == 1
+        clock.now += 1
+        assert limiter.peek("k", ONE_PER_SECOND_BURST_3) == 0
+        assert limiter.hit("k", ONE_PER_SECOND_BURST_3) == 0  # the peeks left that unit free
+        assert limiter.hit("k", ONE_PER_SECOND_BURST_3) == 1
+
     def test_uses_monotonic_clock_by_default(self) -> None:
         limiter = MemoryLimiter()
         assert [limiter.hit("k", Rate(per_second=0.001, burst=2)) for _ in range(3)] == [0, 0, 1000]
@@ -130,6 +141,13 @@ class TestRedisLimiter:
                 a.hit("k", ONE_PER_SECOND_BURST_3), b.hit("k", ONE_PER_SECOND_BURST_3)] == [0, 0, 0, 1]
         assert b.hit("other", ONE_PER_SECOND_BURST_3) == 0
 
+    def test_peek_tells_the_wait_without_charging(self, redis_url: str) -> None:
+        limiter = RedisLimiter(redis_url)
+        every_ten_seconds = Rate(per_second=0.1, burst=1)
+        assert [limiter.peek("k", every_ten_seconds) for _ in range(3)] == [0, 0, 0]
+        assert [limiter.hit("k", every_ten_seconds) for _ in range(2)] == [0, 10]
+        assert limiter.peek("k", every_ten_seconds) == 10
+
     def test_bucket_key_expires(self, redis_url: str) -> None:
         import redis
 
@@ -142,8 +160,69 @@ class TestRedisLimiter:
         assert 1000 < ttl <= 2000  # the bucket's drain time (1 s) plus one second of slack
 
 
+class FlakyScript:
+    """Stands in for the Lua script: counts calls, fails while ``down``, else answers ``wait``."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.down = False
+
+    def __call__(self, keys: list[str], args: list[object]) -> str:
+        import redis
+
+        self.calls += 1
+        if self.down:
+            raise redis.ConnectionError("refused")
+        return "0"
+
+
+class TestRedisFallback:
+    """Redis failing: per-process buckets at once, one probe per retry interval, one log line each way."""
+
+    @pytest.fixture
+    def script(self) -> FlakyScript:
+        return FlakyScript()
+
+    @pytest.fixture
+    def limiter(self, clock: Clock, script: FlakyScript) -> RedisLimiter:
+        limiter = RedisLimiter("redis://127.0.0.1:1/0", retry_seconds=1.0, clock=clock)
+        limiter._script = script  # type: ignore[assignment]
+        return limiter
+
+    def test_memory_buckets_and_one_probe_per_second(
+        self, limiter: RedisLimiter, script: FlakyScript, clock: Clock, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        caplog.set_level(logging.INFO, logger="punchclock")
+        script.down = True
+        assert [limiter.hit("k", ONE_PER_SECOND_BURST_3) for _ in range(5)] == [0, 0, 0, 1, 1]
+        assert limiter.peek("k", ONE_PER_SECOND_BURST_3) == 1
+        assert script.calls == 1  # the first call failed; the other five never went to Redis
+        clock.now += 0.99
+        limiter.hit("other", ONE_PER_SECOND_BURST_3)
+        assert script.calls == 1
+        clock.now += 0.01
+        limiter.hit("other", ONE_PER_SECOND_BURST_3)
+        limiter.hit("other", ONE_PER_SECOND_BURST_3)
+        assert script.calls == 2  # one probe a second
+        script.down = False
+        clock.now += 1
+        assert [limiter.hit("k", ONE_PER_SECOND_BURST_3) for _ in range(3)] == [0, 0, 0]  # Redis's answers
+        assert script.calls == 5
+        assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+            ("WARNING", "rate limits: Redis unreachable (ConnectionError), using per-process buckets until it "
+                        "answers again"),
+            ("INFO", "rate limits: Redis answers again, using shared buckets"),
+        ]
+
+    def test_against_a_closed_port(self, caplog: pytest.LogCaptureFixture) -> None:
+        limiter = RedisLimiter("redis://127.0.0.1:1/0")
+        assert [limiter.hit("k", ONE_PER_SECOND_BURST_3) for _ in range(4)] == [0, 0, 0, 1]
+        assert len([r for r in caplog.records if "Redis unreachable" in r.getMessage()]) == 1
+
+
 def test_make_limiter_choices(redis_url: str) -> None:
     assert isinstance(make_limiter(False, redis_url), NoLimiter)
     assert isinstance(make_limiter(True, None), MemoryLimiter)
     assert isinstance(make_limiter(True, redis_url), RedisLimiter)
     assert NoLimiter().hit("k", Rate(per_second=0.001, burst=1)) == 0
+    assert NoLimiter().peek("k", Rate(per_second=0.001, burst=1)) == 0

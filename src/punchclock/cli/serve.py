@@ -22,7 +22,8 @@ def workers_problem(settings: Settings, workers: int) -> str | None:
     """Why ``workers`` processes would be unsafe with these settings, or None.
 
     Several workers on SQLite are fine (writers queue on the database lock); several workers with
-    per-process rate-limit buckets are not, since every worker would allow the full rate.
+    per-process buckets are not, since every worker would allow the full rate (or the full number of
+    password guesses).
     """
     if workers < 1:
         return "--workers must be at least 1."
@@ -33,11 +34,18 @@ def workers_problem(settings: Settings, workers: int) -> str | None:
             "Set PUNCHCLOCK_REDIS_URL (for example redis://127.0.0.1:6379/0), set PUNCHCLOCK_RATE_LIMIT=false, "
             "or run a single worker."
         )
+    if workers > 1 and settings.login_throttle and not settings.redis_url:
+        return (
+            f"Refusing to start {workers} workers: login throttling is on but PUNCHCLOCK_REDIS_URL is not set, "
+            f"so every worker would count failed logins on its own and allow {workers} times the guesses. "
+            "Set PUNCHCLOCK_REDIS_URL (for example redis://127.0.0.1:6379/0), set PUNCHCLOCK_LOGIN_THROTTLE=false, "
+            "or run a single worker."
+        )
     return None
 
 
 def redis_problem(settings: Settings) -> str | None:
-    if not (settings.rate_limit and settings.redis_url):
+    if not ((settings.rate_limit or settings.login_throttle) and settings.redis_url):
         return None
     from punchclock.http.ratelimit import RedisLimiter
 

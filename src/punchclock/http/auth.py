@@ -1,4 +1,8 @@
-"""Who is calling: Basic (token or e-mail+password) or the session cookie -> Actor."""
+"""Who is calling: Basic (token or e-mail+password) or the session cookie -> Actor.
+
+A disabled user (``users.disabled_at`` set) is unknown to every statement here, so each means fails
+exactly as wrong credentials do. Failed logins are throttled (http/loginthrottle.py).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,16 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import Row, and_, bindparam, func, select
+from sqlalchemy import Row, and_, bindparam, func, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import RateLimited, Unauthenticated
 from punchclock.domain.security import digest, new_session_secret, verify_password
+from punchclock.domain.validation import has_control
+from punchclock.http.loginthrottle import account_key, login_throttle
 from punchclock.http.ratelimit import Rate
 from punchclock.models import AuthSession, User, Workspace, WorkspaceMember
 from punchclock.models._common import utcnow
@@ -36,7 +43,9 @@ def _basic(header: str) -> tuple[str, str]:
     except (binascii.Error, UnicodeDecodeError):
         raise Unauthenticated("bad_credentials") from None
     user, sep, password = decoded.partition(":")
-    if not sep:
+    # No e-mail or token holds a control character, and PostgreSQL could not even compare a NUL.
+    # Surrounding whitespace is trimmed later (a token read from a file ends in a newline, 00- §5.2).
+    if not sep or has_control(user.strip(), single_line=True):
         raise Unauthenticated("bad_credentials")
     return user, password
 
@@ -46,13 +55,31 @@ _MEMBERSHIPS = (
     select(User, WorkspaceMember.workspace_id, WorkspaceMember.admin, Workspace.only_admins_see_billable_rates)
     .outerjoin(WorkspaceMember, and_(WorkspaceMember.user_id == User.id, WorkspaceMember.active.is_(True)))
     .outerjoin(Workspace, Workspace.id == WorkspaceMember.workspace_id)
+    .where(User.disabled_at.is_(None))
 )
 _BY_TOKEN = _MEMBERSHIPS.where(User.api_token == bindparam("token"))
 _BY_SESSION = _MEMBERSHIPS.join(AuthSession, AuthSession.user_id == User.id).where(
     AuthSession.token_hash == bindparam("digest"), AuthSession.expires_at > bindparam("now")
 )
 
+_BY_EMAIL = select(User.id, User.password_hash).where(
+    func.lower(User.email) == bindparam("email"), User.disabled_at.is_(None)
+)
+# A login is not a change of the user object: its ``at`` (updated_at) stays as it was.
+_RECORD_LOGIN = (
+    update(User).where(User.id == bindparam("user_id"))
+    .values(last_login_at=bindparam("now"), updated_at=User.updated_at)
+)
+
 Authenticated = tuple[User, str, Actor | None]
+
+
+class BadPassword(Unauthenticated):
+    """A wrong (or unknown) e-mail + password: charged to its (account, IP) failure bucket too."""
+
+    def __init__(self, account: str) -> None:
+        super().__init__("bad_credentials")
+        self.account = account
 
 
 def _with_memberships(rows: Sequence[Row[Any]], method: str) -> Authenticated:
@@ -73,7 +100,7 @@ async def _authenticate(request: Request, db: Session, cookie_names: tuple[str, 
                 return _with_memberships(rows, "token")
             # End the lookup's transaction: none may stay open across the password check's await.
             db.rollback()
-        return await _password_user(db, name, password), "password", None
+        return await _password_user(request, db, name, password), "password", None
     for cookie in cookie_names:
         secret = request.cookies.get(cookie)
         if secret:
@@ -84,18 +111,28 @@ async def _authenticate(request: Request, db: Session, cookie_names: tuple[str, 
     raise Unauthenticated("bad_credentials")
 
 
-async def _password_user(db: Session, email: str, password: str) -> User:
+async def _password_user(request: Request, db: Session, email: str, password: str) -> User:
+    account = account_key(email)
+    login_throttle(request.app.state).check(client_ip(request), account)
     # argon2 takes tens of milliseconds by design, so it runs in a thread. The lookup uses its own
     # short connection: no request transaction may stay open across an await (see http/routing.py).
     with db.get_bind().execution_options(sqlite_immediate=False).connect() as conn:
-        row = conn.execute(
-            select(User.id, User.password_hash).where(func.lower(User.email) == email.strip().lower())
-        ).first()
+        row = conn.execute(_BY_EMAIL, {"email": account}).first()
     ok = await run_in_threadpool(verify_password, row[1] if row else None, password)
-    user = db.get(User, row[0]) if row is not None and ok else None
-    if user is None:
-        raise Unauthenticated("bad_credentials")
+    if row is None or not ok:
+        raise BadPassword(account)
+    # Its own short write too: a GET's deferred read transaction could not become a writer on SQLite.
+    with db.get_bind().execution_options(sqlite_immediate=True).begin() as conn:
+        record_login(conn, row[0])
+    user = db.get(User, row[0])
+    if user is None:  # deleted between the two statements
+        raise BadPassword(account)
     return user
+
+
+def record_login(conn: Connection, user_id: int) -> None:
+    """``last_login_at``: e-mail + password logins and new sessions, never token or cookie calls (hot path)."""
+    conn.execute(_RECORD_LOGIN, {"user_id": user_id, "now": utcnow()})
 
 
 def load_actor(db: Session, user: User, method: str) -> Actor:
@@ -115,7 +152,7 @@ async def authenticate(request: Request, db: Session, rate: Rate, cookie_name: s
 async def authenticate_password(request: Request, db: Session, rate: Rate, email: str, password: str) -> Actor:
     """E-mail + password from a request body (``POST /sessions`` extension, O-8); charged like Basic."""
     async def attempt() -> Authenticated:
-        return await _password_user(db, email, password), "password", None
+        return await _password_user(request, db, email, password), "password", None
 
     return await _charged(request, db, rate, attempt())
 
@@ -142,7 +179,8 @@ async def _charged(
     ip = client_ip(request)
     try:
         user, method, actor = await attempt
-    except Unauthenticated:
+    except Unauthenticated as exc:
+        login_throttle(request.app.state).failed(ip, exc.account if isinstance(exc, BadPassword) else None)
         wait = limiter.hit(f"{scope}ip:{ip}", rate)
         if wait:
             raise RateLimited(wait) from None
@@ -167,6 +205,7 @@ def open_session(db: Session, user: User, max_age: int) -> str:
     now = utcnow()
     db.add(AuthSession(token_hash=digest(secret), user_id=user.id, created_at=now,
                        expires_at=now + timedelta(seconds=max_age)))
+    record_login(db.connection(), user.id)
     return secret
 
 

@@ -9,14 +9,15 @@ from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
 from punchclock.http import wire
-from punchclock.http.reports import common, exports, params, serialize
+from punchclock.http.reports import common, exports, openapi, params, serialize
 from punchclock.reports import csv, detailed, pdf, query
 from punchclock.reports.totals import totals
 
 router = common.make_router()
 
 
-@router.get("/details", summary="Detailed report")
+@router.get("/details", summary="Detailed report",
+            **openapi.json_report(openapi.DETAILS_PAGED, "ReportsDetailed"))
 async def details(request: Request) -> Response:
     s = await common.start(request)
     order, desc = params.order(s.params, detailed.ORDER_FIELDS, "date", True)
@@ -25,7 +26,8 @@ async def details(request: Request) -> Response:
     return wire.json_response(serialize.detailed(report, s.ctx.show_money))
 
 
-@router.get("/details.csv", summary="Detailed report as CSV (every matching entry)")
+@router.get("/details.csv", summary="Detailed report as CSV (every matching entry)",
+            **openapi.export(openapi.DETAILS, openapi.CSV))
 async def details_csv(request: Request) -> Response:
     s = await common.start(request)
     order, desc = params.order(s.params, detailed.ORDER_FIELDS, "date", True)
@@ -39,7 +41,8 @@ async def details_csv(request: Request) -> Response:
     return exports.csv_response(request, "details", filters, csv.DETAILS_HEADER, rows)
 
 
-@router.get("/details.pdf", summary="Detailed report as PDF (every matching entry)")
+@router.get("/details.pdf", summary="Detailed report as PDF (every matching entry)",
+            **openapi.export(openapi.DETAILS, openapi.PDF))
 async def details_pdf(request: Request) -> Response:
     s = await common.start(request)
     order, desc = params.order(s.params, detailed.ORDER_FIELDS, "date", True)

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import Request, Response
 
 from punchclock.http import wire
-from punchclock.http.reports import common, params
+from punchclock.http.reports import common, openapi, params
 from punchclock.http.reports.serialize import ms
 from punchclock.reports import project
 from punchclock.reports.project import ProjectDashboard, TaskLine, UserLine
@@ -65,7 +65,8 @@ def dashboard_json(d: ProjectDashboard, show_money: bool) -> dict[str, Any]:
     }
 
 
-@router.get("/project", summary="Project dashboard")
+@router.get("/project", summary="Project dashboard",
+            **openapi.json_report(openapi.PROJECT, "ReportsProjectDashboard"))
 async def project_dashboard(request: Request) -> Response:
     db, ctx, p = await common.start_without_filters(request)
     project_id = p.required_integer("project_id")

@@ -8,7 +8,7 @@ from fastapi import Request, Response
 
 from punchclock.domain.colors import hex_color
 from punchclock.http import wire
-from punchclock.http.reports import common, exports, params, serialize
+from punchclock.http.reports import common, exports, openapi, params, serialize
 from punchclock.reports import csv, pdf, summary
 from punchclock.reports.summary import Dimension, SummaryGroup, SummaryItem, SummaryReport, Title
 
@@ -92,14 +92,14 @@ def _report(s: common.Started) -> tuple[SummaryReport, bool, bool]:
     return report, with_ids, with_entry_ids
 
 
-@router.get("/summary", summary="Summary report")
+@router.get("/summary", summary="Summary report", **openapi.json_report(openapi.SUMMARY, "ReportsSummary"))
 async def summary_report(request: Request) -> Response:
     s = await common.start(request)
     report, with_ids, with_entry_ids = _report(s)
     return wire.json_response(body(report, s.ctx.show_money, with_ids=with_ids, with_entry_ids=with_entry_ids))
 
 
-@router.get("/summary.csv", summary="Summary report as CSV")
+@router.get("/summary.csv", summary="Summary report as CSV", **openapi.export(openapi.SUMMARY, openapi.CSV))
 async def summary_csv(request: Request) -> Response:
     s = await common.start(request)
     report, _, _ = _report(s)
@@ -108,7 +108,7 @@ async def summary_csv(request: Request) -> Response:
                                      csv.summary_rows(report, display, s.ctx.show_money))
 
 
-@router.get("/summary.pdf", summary="Summary report as PDF")
+@router.get("/summary.pdf", summary="Summary report as PDF", **openapi.export(openapi.SUMMARY, openapi.PDF))
 async def summary_pdf(request: Request) -> Response:
     s = await common.start(request)
     report, _, _ = _report(s)

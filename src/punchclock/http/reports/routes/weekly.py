@@ -8,7 +8,7 @@ from fastapi import Request, Response
 
 from punchclock.domain.colors import hex_color
 from punchclock.http import wire
-from punchclock.http.reports import common, exports, params, serialize
+from punchclock.http.reports import common, exports, openapi, params, serialize
 from punchclock.reports import csv, pdf, weekly
 from punchclock.reports.weekly import ProjectSubject, Subject, UserSubject, Week, WeeklyReport
 
@@ -71,14 +71,14 @@ def _report(s: common.Started) -> WeeklyReport:
                          earnings=calculate == "earnings", order=order, descending=desc)
 
 
-@router.get("/weekly", summary="Weekly report")
+@router.get("/weekly", summary="Weekly report", **openapi.json_report(openapi.WEEKLY, "ReportsWeekly"))
 async def weekly_report(request: Request) -> Response:
     s = await common.start(request, weekly=True)
     report = _report(s)
     return wire.json_response(weekly_json(report, s.ctx.show_money))
 
 
-@router.get("/weekly.csv", summary="Weekly report as CSV")
+@router.get("/weekly.csv", summary="Weekly report as CSV", **openapi.export(openapi.WEEKLY, openapi.CSV))
 async def weekly_csv(request: Request) -> Response:
     s = await common.start(request, weekly=True)
     report = _report(s)
@@ -87,7 +87,7 @@ async def weekly_csv(request: Request) -> Response:
                                      csv.weekly_rows(report, display, s.ctx.show_money))
 
 
-@router.get("/weekly.pdf", summary="Weekly report as PDF")
+@router.get("/weekly.pdf", summary="Weekly report as PDF", **openapi.export(openapi.WEEKLY, openapi.PDF))
 async def weekly_pdf(request: Request) -> Response:
     s = await common.start(request, weekly=True)
     report = _report(s)

@@ -6,6 +6,9 @@ from punchclock.domain import access, clients, projects
 from punchclock.http.routing import V8Route
 from punchclock.http.v8 import params
 from punchclock.http.v8.deps import Body, CurrentActor, DbSession
+from punchclock.http.v8.docs import answers, bodies, objects
+from punchclock.http.v8.docs.ops import DELETED, op
+from punchclock.http.v8.docs.params import Active, ClientId, WorkspaceId
 from punchclock.http.v8.schemas.clients import ClientIn, client_out
 from punchclock.http.v8.schemas.projects import project_out
 from punchclock.http.wire import json_response
@@ -13,7 +16,7 @@ from punchclock.http.wire import json_response
 router = APIRouter(route_class=V8Route, tags=["clients"])
 
 
-@router.post("/clients")
+@router.post("/clients", summary="Create a client", **op(answers.V8ClientData, bodies.ClientCreate))
 async def create_client(actor: CurrentActor, db: DbSession, body: Body) -> Response:
     data, _ = params.unwrap(body, "client", ClientIn)
     client = clients.create(db, actor, data.model_dump(exclude_unset=True))
@@ -21,21 +24,22 @@ async def create_client(actor: CurrentActor, db: DbSession, body: Body) -> Respo
     return json_response({"data": client_out(client, view, actor.tz)})
 
 
-@router.get("/clients")
+@router.get("/clients", summary="Clients of all the caller's workspaces",
+            **op(list[objects.V8Client]))
 async def list_clients(actor: CurrentActor, db: DbSession) -> Response:
     views = access.views(db, actor)
     return json_response([client_out(c, views[c.workspace_id], actor.tz) for c in clients.list_visible(db, actor)])
 
 
-@router.get("/clients/{client_id}")
-async def get_client(client_id: str, actor: CurrentActor, db: DbSession) -> Response:
+@router.get("/clients/{client_id}", summary="Get a client", **op(answers.V8ClientData))
+async def get_client(client_id: ClientId, actor: CurrentActor, db: DbSession) -> Response:
     client = clients.get(db, actor, params.single_id(client_id))
     view = access.views(db, actor)[client.workspace_id]
     return json_response({"data": client_out(client, view, actor.tz)})
 
 
-@router.put("/clients/{client_id}")
-async def update_client(client_id: str, actor: CurrentActor, db: DbSession, body: Body) -> Response:
+@router.put("/clients/{client_id}", summary="Update a client", **op(answers.V8ClientData, bodies.ClientUpdate))
+async def update_client(client_id: ClientId, actor: CurrentActor, db: DbSession, body: Body) -> Response:
     cid = params.single_id(client_id)
     data, _ = params.unwrap(body, "client", ClientIn)
     changes = data.model_dump(exclude_unset=True)
@@ -45,14 +49,14 @@ async def update_client(client_id: str, actor: CurrentActor, db: DbSession, body
     return json_response({"data": client_out(client, view, actor.tz)})
 
 
-@router.delete("/clients/{client_id}")
-async def delete_client(client_id: str, actor: CurrentActor, db: DbSession) -> Response:
+@router.delete("/clients/{client_id}", summary="Delete a client", **op(**DELETED))
+async def delete_client(client_id: ClientId, actor: CurrentActor, db: DbSession) -> Response:
     return json_response([clients.delete(db, actor, params.single_id(client_id))])
 
 
-@router.get("/clients/{client_id}/projects")
+@router.get("/clients/{client_id}/projects", summary="Projects of a client", **op(list[objects.V8Project]))
 async def client_projects(
-    client_id: str, actor: CurrentActor, db: DbSession, active: str | None = None
+    client_id: ClientId, actor: CurrentActor, db: DbSession, active: Active = None
 ) -> Response:
     client = clients.get(db, actor, params.single_id(client_id))
     only_active = params.tristate(active, "active", True)
@@ -61,8 +65,9 @@ async def client_projects(
     return json_response([project_out(p, views[p.workspace_id], actor.tz) for p in rows])
 
 
-@router.get("/workspaces/{workspace_id}/clients")
-async def workspace_clients(workspace_id: str, actor: CurrentActor, db: DbSession) -> Response:
+@router.get("/workspaces/{workspace_id}/clients", summary="Clients of a workspace",
+            **op(list[objects.V8Client]))
+async def workspace_clients(workspace_id: WorkspaceId, actor: CurrentActor, db: DbSession) -> Response:
     wid = params.single_id(workspace_id)
     rows = clients.list_workspace(db, actor, wid)
     view = access.views(db, actor)[wid]

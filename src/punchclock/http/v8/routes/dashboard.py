@@ -10,6 +10,9 @@ from punchclock.domain.timekeeping import wire_duration
 from punchclock.http.routing import V8Route
 from punchclock.http.v8 import params
 from punchclock.http.v8.deps import CurrentActor, DbSession
+from punchclock.http.v8.docs.objects import V8Dashboard
+from punchclock.http.v8.docs.ops import op
+from punchclock.http.v8.docs.params import WorkspaceId
 from punchclock.http.wire import compact, json_response, render_ts
 
 router = APIRouter(route_class=V8Route, tags=["dashboard"])
@@ -27,8 +30,8 @@ def activity_out(item: dashboard.Activity, tz: ZoneInfo) -> dict[str, Any]:
     })
 
 
-@router.get("/dashboard/{workspace_id}")
-async def get_dashboard(workspace_id: str, actor: CurrentActor, db: DbSession) -> Response:
+@router.get("/dashboard/{workspace_id}", summary="Team dashboard of a workspace", **op(V8Dashboard))
+async def get_dashboard(workspace_id: WorkspaceId, actor: CurrentActor, db: DbSession) -> Response:
     """A bare object; each key is ``null`` rather than ``[]`` when empty (20-workspaces §9, O-36)."""
     board = dashboard.dashboard(db, actor, params.single_id(workspace_id))
     most_active = [{"user_id": uid, "duration": seconds} for uid, seconds in board.most_active]

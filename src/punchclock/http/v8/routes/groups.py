@@ -8,21 +8,24 @@ from punchclock.domain import groups
 from punchclock.http.routing import V8Route
 from punchclock.http.v8 import params
 from punchclock.http.v8.deps import Body, CurrentActor, DbSession
+from punchclock.http.v8.docs import answers, bodies, objects
+from punchclock.http.v8.docs.ops import DELETED, op
+from punchclock.http.v8.docs.params import GroupId, WorkspaceId
 from punchclock.http.v8.schemas.groups import GroupIn, group_out
 from punchclock.http.wire import json_response
 
 router = APIRouter(route_class=V8Route, tags=["groups"])
 
 
-@router.post("/groups")
+@router.post("/groups", summary="Create a group", **op(answers.V8GroupData, bodies.GroupCreate))
 async def create_group(actor: CurrentActor, db: DbSession, body: Body) -> Response:
     data, _ = params.unwrap(body, "group", GroupIn)
     group = groups.create(db, actor, data.model_dump(exclude_unset=True))
     return json_response({"data": group_out(group, actor.tz)})
 
 
-@router.put("/groups/{group_id}")
-async def update_group(group_id: str, actor: CurrentActor, db: DbSession, body: Body) -> Response:
+@router.put("/groups/{group_id}", summary="Rename a group", **op(answers.V8GroupData, bodies.GroupUpdate))
+async def update_group(group_id: GroupId, actor: CurrentActor, db: DbSession, body: Body) -> Response:
     gid = params.single_id(group_id)
     data, _ = params.unwrap(body, "group", GroupIn)
     changes = data.model_dump(exclude_unset=True)
@@ -31,12 +34,13 @@ async def update_group(group_id: str, actor: CurrentActor, db: DbSession, body: 
     return json_response({"data": group_out(group, actor.tz)})
 
 
-@router.delete("/groups/{group_id}")
-async def delete_group(group_id: str, actor: CurrentActor, db: DbSession) -> Response:
+@router.delete("/groups/{group_id}", summary="Delete a group", **op(**DELETED))
+async def delete_group(group_id: GroupId, actor: CurrentActor, db: DbSession) -> Response:
     return json_response([groups.delete_group(db, actor, params.single_id(group_id))])
 
 
-@router.get("/workspaces/{workspace_id}/groups")
-async def workspace_groups(workspace_id: str, actor: CurrentActor, db: DbSession) -> Response:
+@router.get("/workspaces/{workspace_id}/groups", summary="Groups of a workspace",
+            **op(list[objects.V8Group]))
+async def workspace_groups(workspace_id: WorkspaceId, actor: CurrentActor, db: DbSession) -> Response:
     rows = groups.list_workspace(db, actor, params.single_id(workspace_id))
     return json_response([group_out(g, actor.tz) for g in rows])

@@ -12,6 +12,9 @@ from punchclock.domain.members import Membership
 from punchclock.http.routing import V8Route
 from punchclock.http.v8 import params
 from punchclock.http.v8.deps import AppSettings, Body, CurrentActor, DbSession
+from punchclock.http.v8.docs import answers, bodies, objects
+from punchclock.http.v8.docs.ops import DELETED, op
+from punchclock.http.v8.docs.params import WorkspaceId, WorkspaceUserId
 from punchclock.http.v8.errors import message
 from punchclock.http.v8.schemas.members import WorkspaceUserIn, parse_emails, parse_group_ids, workspace_user_out
 from punchclock.http.wire import json_response
@@ -28,8 +31,9 @@ def _out(actor: Actor, m: Membership, settings: Settings) -> dict[str, object]:
     return workspace_user_out(m, actor.tz, invite_url=url)
 
 
-@router.post("/workspaces/{workspace_id}/invite")
-async def invite(workspace_id: str, request: Request, actor: CurrentActor, db: DbSession, body: Body,
+@router.post("/workspaces/{workspace_id}/invite", summary="Invite users by e-mail",
+             **op(answers.V8Invitations, bodies.Invitation))
+async def invite(workspace_id: WorkspaceId, request: Request, actor: CurrentActor, db: DbSession, body: Body,
                  settings: AppSettings) -> Response:
     wid = params.single_id(workspace_id)
     access.require_admin(actor, wid)  # 404 / 403 before the body is judged
@@ -48,15 +52,17 @@ async def invite(workspace_id: str, request: Request, actor: CurrentActor, db: D
     return response
 
 
-@router.get("/workspaces/{workspace_id}/workspace_users")
-async def list_workspace_users(workspace_id: str, actor: CurrentActor, db: DbSession, settings: AppSettings
+@router.get("/workspaces/{workspace_id}/workspace_users", summary="Memberships of a workspace",
+            **op(list[objects.V8WorkspaceUser]))
+async def list_workspace_users(workspace_id: WorkspaceId, actor: CurrentActor, db: DbSession, settings: AppSettings
                                ) -> Response:
     rows = members.list_workspace(db, actor, params.single_id(workspace_id))
     return json_response([_out(actor, m, settings) for m in rows])
 
 
-@router.put("/workspace_users/{workspace_user_id}")
-async def update_workspace_user(workspace_user_id: str, actor: CurrentActor, db: DbSession, body: Body,
+@router.put("/workspace_users/{workspace_user_id}", summary="Change a membership",
+            **op(answers.V8WorkspaceUserData, bodies.WorkspaceUserUpdate))
+async def update_workspace_user(workspace_user_id: WorkspaceUserId, actor: CurrentActor, db: DbSession, body: Body,
                                 settings: AppSettings) -> Response:
     member_id = params.single_id(workspace_user_id)
     data, _ = params.unwrap(body, "workspace_user", WorkspaceUserIn)
@@ -67,11 +73,12 @@ async def update_workspace_user(workspace_user_id: str, actor: CurrentActor, db:
     return json_response({"data": _out(actor, m, settings)})
 
 
-@router.delete("/workspace_users/{workspace_user_id}")
-async def delete_workspace_user(workspace_user_id: str, actor: CurrentActor, db: DbSession) -> Response:
+@router.delete("/workspace_users/{workspace_user_id}", summary="Remove a member", **op(**DELETED))
+async def delete_workspace_user(workspace_user_id: WorkspaceUserId, actor: CurrentActor, db: DbSession) -> Response:
     return json_response([members.remove(db, actor, params.single_id(workspace_user_id))])
 
 
-@router.delete("/workspaces/{workspace_id}/leave")
-async def leave_workspace(workspace_id: str, actor: CurrentActor, db: DbSession) -> Response:
+@router.delete("/workspaces/{workspace_id}/leave", summary="Leave a workspace",
+               **op(**{**DELETED, "description": "The id of the membership removed, in a list."}))
+async def leave_workspace(workspace_id: WorkspaceId, actor: CurrentActor, db: DbSession) -> Response:
     return json_response([members.leave(db, actor, params.single_id(workspace_id))])

@@ -11,6 +11,18 @@ from punchclock.domain.actor import Actor
 from punchclock.http.routing import V8Route
 from punchclock.http.v8 import params
 from punchclock.http.v8.deps import Body, CurrentActor, DbSession
+from punchclock.http.v8.docs import answers, bodies, objects
+from punchclock.http.v8.docs.ops import DELETED, op
+from punchclock.http.v8.docs.params import (
+    Active,
+    ActualHours,
+    OnlyTemplates,
+    ProjectId,
+    ProjectIds,
+    ProjectUserFields,
+    TaskFields,
+    WorkspaceId,
+)
 from punchclock.http.v8.schemas.project_users import project_user_out
 from punchclock.http.v8.schemas.projects import ProjectIn, project_out
 from punchclock.http.v8.schemas.tasks import task_out
@@ -37,35 +49,38 @@ def _tasks(db: Session, actor: Actor, items: Sequence[Task], fields: frozenset[s
     ]
 
 
-@router.post("/projects")
+@router.post("/projects", summary="Create a project", **op(answers.V8ProjectData, bodies.ProjectCreate))
 async def create_project(actor: CurrentActor, db: DbSession, body: Body) -> Response:
     data, _ = params.unwrap(body, "project", ProjectIn)
     project = projects.create(db, actor, data.model_dump(exclude_unset=True))
     return json_response({"data": _project(db, actor, project)})
 
 
-@router.get("/projects/{project_id}")
-async def get_project(project_id: str, actor: CurrentActor, db: DbSession) -> Response:
+@router.get("/projects/{project_id}", summary="Get a project", **op(answers.V8ProjectData))
+async def get_project(project_id: ProjectId, actor: CurrentActor, db: DbSession) -> Response:
     project = projects.get(db, actor, params.single_id(project_id))
     return json_response({"data": _project(db, actor, project)})
 
 
-@router.put("/projects/{project_id}")
-async def update_project(project_id: str, actor: CurrentActor, db: DbSession, body: Body) -> Response:
+@router.put("/projects/{project_id}", summary="Update a project",
+            **op(answers.V8ProjectData, bodies.ProjectUpdate))
+async def update_project(project_id: ProjectId, actor: CurrentActor, db: DbSession, body: Body) -> Response:
     pid = params.single_id(project_id)
     data, _ = params.unwrap(body, "project", ProjectIn)
     project = projects.update_project(db, actor, pid, data.model_dump(exclude_unset=True))
     return json_response({"data": _project(db, actor, project)})
 
 
-@router.delete("/projects/{project_ids}")
-async def delete_projects(project_ids: str, actor: CurrentActor, db: DbSession) -> Response:
+@router.delete("/projects/{project_ids}", summary="Delete projects", **op(**DELETED))
+async def delete_projects(project_ids: ProjectIds, actor: CurrentActor, db: DbSession) -> Response:
     ids, is_list = params.parse_ids(project_ids)
     return json_response(projects.delete_many(db, actor, ids, name_ids=is_list))
 
 
-@router.get("/projects/{project_id}/project_users")
-async def project_users(project_id: str, actor: CurrentActor, db: DbSession, fields: str | None = None) -> Response:
+@router.get("/projects/{project_id}/project_users", summary="Users of a project",
+            **op(list[objects.V8ProjectUser]))
+async def project_users(project_id: ProjectId, actor: CurrentActor, db: DbSession,
+                        fields: ProjectUserFields = None) -> Response:
     project, members = projects.project_users(db, actor, params.single_id(project_id))
     wanted = params.fields_set(fields)
     names = tasks.user_names(db, [m.user_id for m in members]) if "fullname" in wanted else {}
@@ -73,17 +88,18 @@ async def project_users(project_id: str, actor: CurrentActor, db: DbSession, fie
     return json_response([project_user_out(m, view, actor.tz, fullname=names.get(m.user_id)) for m in members])
 
 
-@router.get("/projects/{project_id}/tasks")
-async def project_tasks(project_id: str, actor: CurrentActor, db: DbSession, active: str | None = None,
-                        fields: str | None = None) -> Response:
+@router.get("/projects/{project_id}/tasks", summary="Tasks of a project", **op(list[objects.V8Task]))
+async def project_tasks(project_id: ProjectId, actor: CurrentActor, db: DbSession, active: Active = None,
+                        fields: TaskFields = None) -> Response:
     pid = params.single_id(project_id)
     items = tasks.list_for_project(db, actor, pid, params.tristate(active, "active", True))
     return json_response(_tasks(db, actor, items, params.fields_set(fields)))
 
 
-@router.get("/workspaces/{workspace_id}/projects")
-async def workspace_projects(workspace_id: str, actor: CurrentActor, db: DbSession, active: str | None = None,
-                             actual_hours: str | None = None, only_templates: str | None = None) -> Response:
+@router.get("/workspaces/{workspace_id}/projects", summary="Projects of a workspace",
+            **op(list[objects.V8Project]))
+async def workspace_projects(workspace_id: WorkspaceId, actor: CurrentActor, db: DbSession, active: Active = None,
+                             actual_hours: ActualHours = None, only_templates: OnlyTemplates = None) -> Response:
     wid = params.single_id(workspace_id)
     only_active = params.tristate(active, "active", True)
     with_hours = params.flag(actual_hours, "actual_hours", False)
@@ -98,9 +114,9 @@ async def workspace_projects(workspace_id: str, actor: CurrentActor, db: DbSessi
     ])
 
 
-@router.get("/workspaces/{workspace_id}/tasks")
-async def workspace_tasks(workspace_id: str, actor: CurrentActor, db: DbSession, active: str | None = None,
-                          fields: str | None = None) -> Response:
+@router.get("/workspaces/{workspace_id}/tasks", summary="Tasks of a workspace", **op(list[objects.V8Task]))
+async def workspace_tasks(workspace_id: WorkspaceId, actor: CurrentActor, db: DbSession, active: Active = None,
+                          fields: TaskFields = None) -> Response:
     wid = params.single_id(workspace_id)
     items = tasks.list_workspace(db, actor, wid, params.tristate(active, "active", True))
     return json_response(_tasks(db, actor, items, params.fields_set(fields)))

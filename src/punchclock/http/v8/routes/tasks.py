@@ -11,6 +11,9 @@ from punchclock.domain.actor import Actor
 from punchclock.http.routing import V8Route
 from punchclock.http.v8 import params
 from punchclock.http.v8.deps import Body, CurrentActor, DbSession
+from punchclock.http.v8.docs import answers, bodies
+from punchclock.http.v8.docs.ops import DELETED, op
+from punchclock.http.v8.docs.params import TaskFields, TaskId, TaskIds
 from punchclock.http.v8.schemas.tasks import TaskIn, task_out
 from punchclock.http.wire import json_response
 from punchclock.models import Task
@@ -31,7 +34,7 @@ def _out(db: Session, actor: Actor, items: Sequence[Task], fields: frozenset[str
     ]
 
 
-@router.post("/tasks")
+@router.post("/tasks", summary="Create a task", **op(answers.V8TaskData, bodies.TaskCreate))
 async def create_task(actor: CurrentActor, db: DbSession, body: Body) -> Response:
     data, _ = params.unwrap(body, WRAPPER, TaskIn)
     changes = data.model_dump(exclude_unset=True, exclude={"fields"})
@@ -39,14 +42,14 @@ async def create_task(actor: CurrentActor, db: DbSession, body: Body) -> Respons
     return json_response({"data": _out(db, actor, [task], params.fields_set(data.fields), with_at=False)[0]})
 
 
-@router.get("/tasks/{task_id}")
-async def get_task(task_id: str, actor: CurrentActor, db: DbSession, fields: str | None = None) -> Response:
+@router.get("/tasks/{task_id}", summary="Get a task", **op(answers.V8TaskData))
+async def get_task(task_id: TaskId, actor: CurrentActor, db: DbSession, fields: TaskFields = None) -> Response:
     task = tasks.get(db, actor, params.single_id(task_id))
     return json_response({"data": _out(db, actor, [task], params.fields_set(fields))[0]})
 
 
-@router.put("/tasks/{task_ids}")
-async def update_tasks(task_ids: str, actor: CurrentActor, db: DbSession, body: Body) -> Response:
+@router.put("/tasks/{task_ids}", summary="Update tasks", **op(answers.V8TasksData, bodies.TaskUpdate))
+async def update_tasks(task_ids: TaskIds, actor: CurrentActor, db: DbSession, body: Body) -> Response:
     ids, is_list = params.parse_ids(task_ids)
     data, _ = params.unwrap(body, WRAPPER, TaskIn)
     changes = data.model_dump(exclude_unset=True, exclude={"fields", "project_id", "workspace_id"})  # O-17
@@ -55,7 +58,7 @@ async def update_tasks(task_ids: str, actor: CurrentActor, db: DbSession, body: 
     return json_response({"data": rows if is_list else rows[0]})
 
 
-@router.delete("/tasks/{task_ids}")
-async def delete_tasks(task_ids: str, actor: CurrentActor, db: DbSession) -> Response:
+@router.delete("/tasks/{task_ids}", summary="Delete tasks", **op(**DELETED))
+async def delete_tasks(task_ids: TaskIds, actor: CurrentActor, db: DbSession) -> Response:
     ids, is_list = params.parse_ids(task_ids)
     return json_response(tasks.delete_many(db, actor, ids, name_ids=is_list))

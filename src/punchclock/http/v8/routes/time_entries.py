@@ -10,6 +10,9 @@ from punchclock.domain.actor import Actor
 from punchclock.http.routing import V8Route
 from punchclock.http.v8 import params
 from punchclock.http.v8.deps import Body, CurrentActor, DbSession
+from punchclock.http.v8.docs import answers, bodies, objects
+from punchclock.http.v8.docs.ops import DELETED, op
+from punchclock.http.v8.docs.params import ChangedAt, EndDate, StartDate, TimeEntryId, TimeEntryIds
 from punchclock.http.v8.schemas.time_entries import TimeEntryIn, query_ts, time_entry_out, to_changes
 from punchclock.http.wire import json_response
 from punchclock.models import TimeEntry
@@ -28,14 +31,16 @@ def _many(db: Session, actor: Actor, entries: list[TimeEntry] | tuple[TimeEntry,
     return [time_entry_out(e, names[e.id], actor.tz) for e in entries]
 
 
-@router.post("/time_entries")
+@router.post("/time_entries", summary="Create a time entry",
+             **op(answers.V8TimeEntryData, bodies.TimeEntryCreate))
 async def create_time_entry(actor: CurrentActor, db: DbSession, body: Body) -> Response:
     data, _ = params.unwrap(body, WRAPPER, TimeEntryIn)
     entry = time_entries.create(db, actor, to_changes(data, actor.tz))
     return json_response({"data": _one(db, actor, entry)})
 
 
-@router.post("/time_entries/start")
+@router.post("/time_entries/start", summary="Start a time entry",
+             **op(answers.V8TimeEntryData, bodies.TimeEntryStart))
 async def start_time_entry(actor: CurrentActor, db: DbSession, body: Body) -> Response:
     data, _ = params.unwrap(body, WRAPPER, TimeEntryIn)
     changes = to_changes(data, actor.tz)
@@ -46,20 +51,21 @@ async def start_time_entry(actor: CurrentActor, db: DbSession, body: Body) -> Re
 
 
 # POST is a compatibility alias (old TogglPy versions; O-74).
-@router.get("/time_entries/current")
-@router.post("/time_entries/current", operation_id="current_time_entry_post_alias")
+@router.get("/time_entries/current", summary="The running time entry", **op(answers.V8CurrentTimeEntry))
+@router.post("/time_entries/current", operation_id="current_time_entry_post_alias",
+             summary="The running time entry (POST alias)", **op(answers.V8CurrentTimeEntry))
 async def current_time_entry(actor: CurrentActor, db: DbSession) -> Response:
     entry = time_entries.current(db, actor)
     return json_response({"data": None if entry is None else _one(db, actor, entry)})
 
 
-@router.get("/time_entries")
+@router.get("/time_entries", summary="The caller's time entries in a date range", **op(list[objects.V8TimeEntry]))
 async def list_time_entries(
     actor: CurrentActor,
     db: DbSession,
-    start_date: str | None = None,
-    end_date: str | None = None,
-    at: str | None = None,
+    start_date: StartDate = None,
+    end_date: EndDate = None,
+    at: ChangedAt = None,
 ) -> Response:
     start = query_ts(start_date, "start_date", actor.tz)
     end = query_ts(end_date, "end_date", actor.tz)
@@ -69,21 +75,25 @@ async def list_time_entries(
 
 
 # No body is needed and any body is ignored (00-conventions §2.1); POST is an alias (O-74).
-@router.put("/time_entries/{time_entry_id}/stop")
-@router.post("/time_entries/{time_entry_id}/stop", operation_id="stop_time_entry_post_alias")
-async def stop_time_entry(time_entry_id: str, actor: CurrentActor, db: DbSession) -> Response:
+@router.put("/time_entries/{time_entry_id}/stop", summary="Stop a running time entry",
+            **op(answers.V8TimeEntryData))
+@router.post("/time_entries/{time_entry_id}/stop", operation_id="stop_time_entry_post_alias",
+             summary="Stop a running time entry (POST alias)", **op(answers.V8TimeEntryData))
+async def stop_time_entry(time_entry_id: TimeEntryId, actor: CurrentActor, db: DbSession) -> Response:
     entry = time_entries.stop(db, actor, params.single_id(time_entry_id))
     return json_response({"data": _one(db, actor, entry)})
 
 
-@router.get("/time_entries/{time_entry_id}")
-async def get_time_entry(time_entry_id: str, actor: CurrentActor, db: DbSession) -> Response:
+@router.get("/time_entries/{time_entry_id}", summary="Get a time entry (deleted ones too)",
+            **op(answers.V8TimeEntryData))
+async def get_time_entry(time_entry_id: TimeEntryId, actor: CurrentActor, db: DbSession) -> Response:
     entry = time_entries.get(db, actor, params.single_id(time_entry_id), with_deleted=True)
     return json_response({"data": _one(db, actor, entry, deleted=True)})
 
 
-@router.put("/time_entries/{time_entry_ids}")
-async def update_time_entries(time_entry_ids: str, actor: CurrentActor, db: DbSession, body: Body) -> Response:
+@router.put("/time_entries/{time_entry_ids}", summary="Update time entries",
+            **op(answers.V8TimeEntriesData, bodies.TimeEntryUpdate))
+async def update_time_entries(time_entry_ids: TimeEntryIds, actor: CurrentActor, db: DbSession, body: Body) -> Response:
     ids, is_list = params.parse_ids(time_entry_ids)
     data, _ = params.unwrap(body, WRAPPER, TimeEntryIn)
     changes = to_changes(data, actor.tz)
@@ -97,6 +107,6 @@ async def update_time_entries(time_entry_ids: str, actor: CurrentActor, db: DbSe
     return json_response({"data": _one(db, actor, entry)})
 
 
-@router.delete("/time_entries/{time_entry_id}")
-async def delete_time_entry(time_entry_id: str, actor: CurrentActor, db: DbSession) -> Response:
+@router.delete("/time_entries/{time_entry_id}", summary="Delete a time entry", **op(**DELETED))
+async def delete_time_entry(time_entry_id: TimeEntryId, actor: CurrentActor, db: DbSession) -> Response:
     return json_response([time_entries.delete(db, actor, params.single_id(time_entry_id))])

@@ -17,6 +17,9 @@ from punchclock.http import auth
 from punchclock.http.routing import V8Route
 from punchclock.http.v8 import params
 from punchclock.http.v8.deps import AppSettings, Body, CurrentActor, DbSession, current_actor, json_body
+from punchclock.http.v8.docs import answers, bodies
+from punchclock.http.v8.docs.ops import op
+from punchclock.http.v8.docs.params import Since, WithRelatedData
 from punchclock.http.v8.schemas.users import LoginIn, SignupIn, UserIn, image_url, me_out, related_out
 from punchclock.http.wire import json_response
 
@@ -64,10 +67,10 @@ def _with_new_session(db: Session, actor: Actor, settings: Settings, body: dict[
     return json_response(body, headers={"Set-Cookie": _session_cookie(settings, secret, settings.session_max_age)})
 
 
-@router.get("/me")
+@router.get("/me", summary="The caller, optionally with all their data", **op(answers.V8MeSync))
 async def get_me(
     actor: CurrentActor, db: DbSession, settings: AppSettings,
-    with_related_data: str | None = None, since: str | None = None,
+    with_related_data: WithRelatedData = None, since: Since = None,
 ) -> Response:
     body = _me_body(db, actor, settings, with_related_data, since)
     if actor.method == "password":  # e-mail + password login also opens a session (O-8)
@@ -75,7 +78,7 @@ async def get_me(
     return json_response(body)
 
 
-@router.put("/me")
+@router.put("/me", summary="Change the caller's settings", **op(answers.V8MeData, bodies.UserUpdate))
 async def update_me(request: Request, actor: CurrentActor, db: DbSession, settings: AppSettings, body: Body
                     ) -> Response:
     data, _ = params.unwrap(body, "user", UserIn)
@@ -91,12 +94,13 @@ async def update_me(request: Request, actor: CurrentActor, db: DbSession, settin
     return json_response({"data": me_out(user, actor.tz, image_url(settings.public_url))})
 
 
-@router.post("/reset_token")
+@router.post("/reset_token", summary="Replace the caller's API token",
+             **op(schema={"type": "string", "description": "The new API token."}))
 async def reset_token(actor: CurrentActor, db: DbSession) -> Response:
     return json_response(users.reset_token(db, actor.user))
 
 
-@router.post("/signups")
+@router.post("/signups", summary="Sign up", **op(answers.V8MeData, bodies.Signup))
 async def signup(request: Request, db: DbSession, settings: AppSettings) -> Response:
     auth.charge_anonymous(request, request.app.state.v8_rate)
     if not settings.signup_enabled:
@@ -109,10 +113,11 @@ async def signup(request: Request, db: DbSession, settings: AppSettings) -> Resp
     return json_response({"data": me_out(user, zone(user.timezone), image_url(settings.public_url))})
 
 
-@router.post("/sessions")
+@router.post("/sessions", summary="Open a session (sets the session cookie)",
+             **op(answers.V8MeSync, bodies.Login, body_required=False))
 async def create_session(
     request: Request, db: DbSession, settings: AppSettings,
-    with_related_data: str | None = None, since: str | None = None,
+    with_related_data: WithRelatedData = None, since: Since = None,
 ) -> Response:
     login = None if "authorization" in request.headers else await _body_login(request)
     if login is not None:
@@ -136,7 +141,8 @@ async def _body_login(request: Request) -> LoginIn | None:
         return None
 
 
-@router.delete("/sessions")
+@router.delete("/sessions", summary="Close the session (clears the cookie)",
+               **op(schema={"type": "null"}, description="Always null."))
 async def delete_session(request: Request, actor: CurrentActor, db: DbSession, settings: AppSettings) -> Response:
     secret = auth.session_cookie_value(request, settings.session_cookie_name)
     if secret:

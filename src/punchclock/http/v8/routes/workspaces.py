@@ -6,6 +6,9 @@ from punchclock.domain import access, workspaces
 from punchclock.http.routing import V8Route
 from punchclock.http.v8 import params
 from punchclock.http.v8.deps import AppSettings, Body, CurrentActor, DbSession
+from punchclock.http.v8.docs import answers, bodies, objects
+from punchclock.http.v8.docs.ops import op
+from punchclock.http.v8.docs.params import WorkspaceId
 from punchclock.http.v8.schemas.users import image_url, member_out
 from punchclock.http.v8.schemas.workspaces import WorkspaceIn, workspace_out
 from punchclock.http.wire import json_response
@@ -13,21 +16,22 @@ from punchclock.http.wire import json_response
 router = APIRouter(route_class=V8Route, tags=["workspaces"])
 
 
-@router.get("/workspaces")
+@router.get("/workspaces", summary="The caller's workspaces", **op(list[objects.V8Workspace]))
 async def list_workspaces(actor: CurrentActor, db: DbSession) -> Response:
     return json_response(
         [workspace_out(w, access.view_for(actor, w), actor.tz) for w in workspaces.list_mine(db, actor)]
     )
 
 
-@router.get("/workspaces/{workspace_id}")
-async def get_workspace(workspace_id: str, actor: CurrentActor, db: DbSession) -> Response:
+@router.get("/workspaces/{workspace_id}", summary="Get a workspace", **op(answers.V8WorkspaceData))
+async def get_workspace(workspace_id: WorkspaceId, actor: CurrentActor, db: DbSession) -> Response:
     ws = workspaces.get(db, actor, params.single_id(workspace_id))
     return json_response({"data": workspace_out(ws, access.view_for(actor, ws), actor.tz)})
 
 
-@router.put("/workspaces/{workspace_id}")
-async def update_workspace(workspace_id: str, actor: CurrentActor, db: DbSession, body: Body) -> Response:
+@router.put("/workspaces/{workspace_id}", summary="Update a workspace",
+            **op(answers.V8WorkspaceData, bodies.WorkspaceUpdate))
+async def update_workspace(workspace_id: WorkspaceId, actor: CurrentActor, db: DbSession, body: Body) -> Response:
     wid = params.single_id(workspace_id)
     access.require_admin(actor, wid)  # 404 / 403 before the body is judged
     data, _ = params.unwrap(body, "workspace", WorkspaceIn)
@@ -35,8 +39,9 @@ async def update_workspace(workspace_id: str, actor: CurrentActor, db: DbSession
     return json_response({"data": workspace_out(ws, access.view_for(actor, ws), actor.tz)})
 
 
-@router.get("/workspaces/{workspace_id}/users")
-async def workspace_users(workspace_id: str, actor: CurrentActor, db: DbSession, settings: AppSettings) -> Response:
+@router.get("/workspaces/{workspace_id}/users", summary="Users of a workspace", **op(list[objects.V8User]))
+async def workspace_users(workspace_id: WorkspaceId, actor: CurrentActor, db: DbSession, settings: AppSettings
+                          ) -> Response:
     wid = params.single_id(workspace_id)
     avatar = image_url(settings.public_url)
     return json_response([member_out(u, wid, actor.tz, avatar) for u in workspaces.users(db, actor, wid)])

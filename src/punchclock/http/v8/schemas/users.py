@@ -9,6 +9,7 @@ from pydantic import Field, StrictInt, StrictStr
 from punchclock.domain import users
 from punchclock.domain.access import View
 from punchclock.domain.sync import Related
+from punchclock.http.avatar import path_for as avatar_path
 from punchclock.http.v8.schemas import Bool, WireId, WireIn
 from punchclock.http.v8.schemas.clients import client_out
 from punchclock.http.v8.schemas.projects import project_out
@@ -61,7 +62,8 @@ class LoginIn(WireIn):
 
 
 def image_url(public_url: str) -> str:
-    return f"{public_url.rstrip('/')}/static/avatar.png"
+    """The server's base URL; ``_profile`` appends the user's avatar path (served by ``http/avatar.py``)."""
+    return public_url.rstrip("/")
 
 
 def _profile(u: User, tz: ZoneInfo, avatar: str) -> dict[str, Any]:
@@ -75,7 +77,7 @@ def _profile(u: User, tz: ZoneInfo, avatar: str) -> dict[str, Any]:
         "store_start_and_stop_time": u.store_start_and_stop_time,
         "beginning_of_week": u.beginning_of_week,
         "language": u.language,
-        "image_url": avatar,
+        "image_url": avatar + avatar_path(u.fullname, u.email, u.id),
         "sidebar_piechart": u.sidebar_piechart,
         "at": render_ts(u.updated_at, tz),
         "created_at": render_ts(u.created_at, tz),
