@@ -125,6 +125,21 @@ class TestLastLogin:
         assert client.get("/api/v8/me", headers=cookie).status_code == 200
         assert last_login(db, user)[0] is None  # using a session is no login
 
+    def test_repeated_password_calls_write_it_at_most_once_a_minute(self, client: TestClient, db: Session) -> None:
+        user = make_user(db)
+        recent = datetime.fromtimestamp(int(time.time()) - 30, UTC)
+        db.execute(update(User).where(User.id == user.id).values(last_login_at=recent))
+        db.commit()
+        assert client.get("/api/v8/workspaces", headers=basic(user.email, PASSWORD)).status_code == 200
+        assert last_login(db, user)[0] == recent  # 30 s ago: no write for this call
+        older = datetime.fromtimestamp(int(time.time()) - 61, UTC)
+        db.execute(update(User).where(User.id == user.id).values(last_login_at=older))
+        db.commit()
+        before = window()
+        assert client.get("/api/v8/workspaces", headers=basic(user.email, PASSWORD)).status_code == 200
+        stamp, _ = last_login(db, user)
+        assert stamp is not None and before <= stamp <= datetime.now(UTC)
+
     def test_failed_login_leaves_it_null(self, client: TestClient, db: Session) -> None:
         user = make_user(db)
         assert answer(client.get("/api/v8/me", headers=basic(user.email, "wrong-pass-0"))) == BAD

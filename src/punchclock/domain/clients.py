@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from punchclock.domain import access, rates, validation
+from punchclock.domain import access, locks, rates, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid, NotFound
 from punchclock.models import Client, Project, Workspace
@@ -68,6 +68,12 @@ def get(db: Session, actor: Actor, client_id: int) -> Client:
 def update_client(db: Session, actor: Actor, client_id: int, changes: Mapping[str, Any]) -> Client:
     client = get(db, actor, client_id)
     access.require_admin(actor, client.workspace_id)
+    if any(k in changes for k in PREMIUM_FIELDS):  # rate locks before row locks (domain/locks.py)
+        rates.lock_for_rates(db, [client.workspace_id])
+    found = locks.for_change(db, select(Client).where(Client.id == client.id, Client.deleted_at.is_(None)), Client.id)
+    if not found:
+        raise NotFound("client_not_found")
+    client = found[0]
     workspace = db.get_one(Workspace, client.workspace_id)
     _apply(db, client, workspace, changes)
     client.updated_at = utcnow()

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from punchclock.domain import access, validation
+from punchclock.domain import access, locks, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid, NotFound
 from punchclock.models import Group, GroupMember, WorkspaceMember
@@ -66,6 +66,10 @@ def get(db: Session, actor: Actor, group_id: int) -> Group:
 def update(db: Session, actor: Actor, group_id: int, changes: Mapping[str, Any]) -> Group:
     """``PUT /groups/{id}``: only ``name`` changes; a null name is ignored (O-16)."""
     group = get(db, actor, group_id)
+    found = locks.for_change(db, select(Group).where(Group.id == group.id), Group.id)
+    if not found:
+        raise NotFound("group_not_found")
+    group = found[0]
     if changes.get("name") is not None:
         _set_name(db, group, changes["name"])
     group.updated_at = utcnow()

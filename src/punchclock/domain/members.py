@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
-from punchclock.domain import access, groups, rates, security, users
+from punchclock.domain import access, groups, locks, rates, security, users
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid, NotFound, Unauthenticated
 from punchclock.domain.mail import Mail
@@ -123,13 +123,23 @@ def _keep_an_admin(db: Session, member: WorkspaceMember) -> None:
 
 # -- update, remove, leave ----------------------------------------------------------------------------
 
+def _locked(db: Session, member: WorkspaceMember) -> WorkspaceMember:
+    """The membership locked and reloaded (domain/locks.py), after its workspace's row: the order
+    ``_keep_an_admin`` uses. Removed meanwhile: 404."""
+    locks.lock_ids(db, Workspace, [member.workspace_id])
+    found = locks.for_change(db, select(WorkspaceMember).where(WorkspaceMember.id == member.id), WorkspaceMember.id)
+    if not found:
+        raise NotFound("workspace_user_not_found")
+    return found[0]
+
+
 def update(db: Session, actor: Actor, member_id: int, changes: Mapping[str, Any]) -> Membership:
     """``PUT /workspace_users/{id}``: admins of its workspace; ``admin`` and ``group_ids`` (O-31) only.
 
     A null ``admin`` is ignored; a null ``group_ids`` empties the member's groups. Checks everything
     (groups of that workspace, the last admin) before changing anything.
     """
-    member = _load(db, actor, member_id)
+    member = _locked(db, _load(db, actor, member_id))
     access.require_admin(actor, member.workspace_id)
     group_ids = None
     if "group_ids" in changes:

@@ -14,7 +14,7 @@ from sqlalchemy import and_, false, or_, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 
-from punchclock.domain import access, rates, validation
+from punchclock.domain import access, locks, rates, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Forbidden, Invalid, NotFound
 from punchclock.models import ProjectMember, TimeEntry, Workspace, WorkspaceMember
@@ -95,6 +95,17 @@ def _writable(db: Session, actor: Actor, ids: Sequence[int], name_ids: bool) -> 
     return [by_id[i] for i in ids]
 
 
+def _reload_locked(members: Sequence[ProjectMember], db: Session, name_ids: bool) -> list[ProjectMember]:
+    """``members`` locked and reloaded (domain/locks.py); one removed meanwhile is unknown (404)."""
+    ids = [pm.id for pm in members]
+    by_id = {pm.id: pm for pm in locks.for_change(
+        db, select(ProjectMember).where(ProjectMember.id.in_(ids)), ProjectMember.id)}
+    for pm_id in ids:
+        if pm_id not in by_id:
+            raise NotFound("project_user_id_not_found" if name_ids else "project_user_not_found", id=pm_id)
+    return [by_id[i] for i in ids]
+
+
 def update_many(db: Session, actor: Actor, ids: Sequence[int], changes: Mapping[str, Any], *,
                 name_ids: bool = False) -> list[ProjectMember]:
     """Change ``manager`` and/or ``rate`` of each project user (``pid``/``uid``/``wid`` never change).
@@ -103,6 +114,9 @@ def update_many(db: Session, actor: Actor, ids: Sequence[int], changes: Mapping[
     workspaces (O-23). All or nothing (O-18).
     """
     members = _writable(db, actor, list(dict.fromkeys(ids)), name_ids)
+    if "rate" in changes:  # rate locks before row locks (domain/locks.py)
+        rates.lock_for_rates(db, {pm.workspace_id for pm in members})
+    members = _reload_locked(members, db, name_ids)
     premium = premium_workspaces(db, {pm.workspace_id for pm in members})
     set_rate = "rate" in changes and any(premium.values())
     rate = validation.rate(changes["rate"]) if set_rate else None

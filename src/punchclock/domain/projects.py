@@ -10,7 +10,7 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from punchclock.domain import access, rates, validation
+from punchclock.domain import access, locks, rates, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.colors import PALETTE
 from punchclock.domain.errors import Forbidden, Invalid, NotFound
@@ -25,6 +25,8 @@ TEMPLATE_FIELDS = ("client_id", "billable", "is_private", "color", "rate", "curr
 #: Fields for which an explicit null means "none" (O-16); a null elsewhere is ignored.
 NULLABLE = frozenset({"client_id", "rate", "currency", "estimated_hours"})
 FLAGS = ("active", "is_private", "template", "auto_estimates")
+#: Inputs that change a link of the rate chain (domain/rates.py); the client brings its own rate.
+RATE_FIELDS = ("rate", "currency", "client_id")
 CENT = Decimal("0.01")
 HOUR = 3600
 
@@ -183,10 +185,22 @@ def get(db: Session, actor: Actor, project_id: int) -> Project:
     return access.load_project(db, actor, project_id)
 
 
+def _locked(db: Session, project_id: int) -> Project:
+    """The live project, locked and reloaded (domain/locks.py); deleted meanwhile: 404."""
+    found = locks.for_change(db, select(Project).where(Project.id == project_id, Project.deleted_at.is_(None)),
+                             Project.id)
+    if not found:
+        raise NotFound("project_not_found")
+    return found[0]
+
+
 def update_project(db: Session, actor: Actor, project_id: int, changes: Mapping[str, Any]) -> Project:
     """Admins and managers; ``wid`` and ``template_id`` are ignored (O-17)."""
     project = get(db, actor, project_id)
     access.require_project_manager(db, actor, project)
+    if any(k in changes for k in RATE_FIELDS):  # rate locks before row locks (domain/locks.py)
+        rates.lock_for_rates(db, [project.workspace_id])
+    project = _locked(db, project.id)
     workspace = db.get_one(Workspace, project.workspace_id)
     _apply(db, project, workspace, {k: v for k, v in changes.items() if k not in ("workspace_id", "template_id")})
     project.updated_at = utcnow()

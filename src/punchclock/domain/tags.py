@@ -9,7 +9,7 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from punchclock.domain import access, validation
+from punchclock.domain import access, locks, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid, NotFound
 from punchclock.models import Tag, TimeEntryTag
@@ -58,6 +58,10 @@ def update_tag(db: Session, actor: Actor, tag_id: int, changes: Mapping[str, Any
     """Admins only; only the name changes (entries reference the tag row, so they show the new name)."""
     tag = get(db, actor, tag_id)
     access.require_admin(actor, tag.workspace_id)
+    found = locks.for_change(db, select(Tag).where(Tag.id == tag.id, Tag.deleted_at.is_(None)), Tag.id)
+    if not found:
+        raise NotFound("tag_not_found")
+    tag = found[0]
     if changes.get("name") is not None:
         tag.name = _clean_unique_name(db, tag.workspace_id, changes["name"], tag.id)
     tag.updated_at = utcnow()

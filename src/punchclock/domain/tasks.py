@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from punchclock.domain import access, rates, validation
+from punchclock.domain import access, locks, rates, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Forbidden, Invalid, NotFound, PaymentRequired
 from punchclock.domain.project_users import premium_workspaces, workspace_member_ids
-from punchclock.models import Task, TimeEntry, User, Workspace
+from punchclock.models import Project, Task, TimeEntry, User, Workspace
 from punchclock.models._common import utcnow
 
 
@@ -131,6 +131,12 @@ def _names_taken(db: Session, name: str, project_ids: Collection[int], exclude: 
     return set(db.scalars(stmt))
 
 
+def _lock_names(db: Session, project_ids: Collection[int]) -> None:
+    """Name checks of one project take turns (its row is the lock), so a request sees the name a
+    concurrent one has just taken and answers "name taken" instead of tripping the unique index."""
+    locks.lock_ids(db, Project, project_ids)
+
+
 def create(db: Session, actor: Actor, changes: Mapping[str, Any]) -> Task:
     """``POST /tasks``: a task in a visible project; the workspace comes from the project.
 
@@ -150,6 +156,7 @@ def create(db: Session, actor: Actor, changes: Mapping[str, Any]) -> Task:
         raise Invalid("name_blank")
     values = _clean(changes)
     _check_assignee(db, [project.workspace_id], values.get("user_id"))
+    _lock_names(db, [project.id])
     if _names_taken(db, values["name"], [project.id], ()):
         raise Invalid("name_taken")
     now = utcnow()
@@ -161,10 +168,12 @@ def create(db: Session, actor: Actor, changes: Mapping[str, Any]) -> Task:
     return task
 
 
-def _writable(db: Session, actor: Actor, ids: Sequence[int], name_ids: bool) -> list[Task]:
-    """The tasks named by ``ids`` in that order. Each id in list order is checked as a single write is
-    (404, then 402, then 403), so that the error names the first bad id (O-18)."""
-    rows = db.scalars(access.readable_tasks(actor).where(Task.id.in_(list(ids)))).all()
+def _writable(db: Session, actor: Actor, ids: Sequence[int], name_ids: bool, *, lock: bool) -> list[Task]:
+    """The tasks named by ``ids`` in that order; with ``lock`` locked and reloaded (domain/locks.py).
+    Each id in list order is checked as a single write is (404, then 402, then 403), so that the error
+    names the first bad id (O-18)."""
+    stmt = access.readable_tasks(actor).where(Task.id.in_(list(ids)))
+    rows = locks.for_change(db, stmt, Task.id) if lock else db.scalars(stmt).all()
     by_id = {t.id: t for t in rows}
     premium = premium_workspaces(db, {t.workspace_id for t in rows})
     managed = access.managed_project_ids(db, actor, {t.project_id: t.workspace_id for t in rows})
@@ -183,11 +192,12 @@ def update_many(db: Session, actor: Actor, ids: Sequence[int], changes: Mapping[
     """``PUT /tasks/{ids}``: the same change on every task (``name``, ``user_id``, ``estimated_seconds``,
     ``active``; project and workspace never change), all or nothing, in the given order.
     """
-    found = _writable(db, actor, list(dict.fromkeys(ids)), name_ids)
+    found = _writable(db, actor, list(dict.fromkeys(ids)), name_ids, lock=True)
     values = _clean(changes)
     _check_assignee(db, {t.workspace_id for t in found}, values.get("user_id"))
     if "name" in values:
         per_project = [t.project_id for t in found]
+        _lock_names(db, per_project)
         if len(set(per_project)) < len(per_project) or _names_taken(
             db, values["name"], set(per_project), [t.id for t in found]
         ):
@@ -203,7 +213,8 @@ def update_many(db: Session, actor: Actor, ids: Sequence[int], changes: Mapping[
 
 def delete_many(db: Session, actor: Actor, ids: Sequence[int], *, name_ids: bool = False) -> list[int]:
     """Tombstone the tasks (all or nothing); their time entries stay, without task (their ``at`` changes)."""
-    found = _writable(db, actor, list(dict.fromkeys(ids)), name_ids)
+    # Not locked: bulk statements, no read-modify-write; row locks before the rate locks could deadlock.
+    found = _writable(db, actor, list(dict.fromkeys(ids)), name_ids, lock=False)
     removed = [t.id for t in found]
     rates.lock_for_entries(db, {t.workspace_id for t in found})  # entry rows are written below
     now = utcnow()

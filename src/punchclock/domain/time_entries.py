@@ -21,10 +21,11 @@ from typing import Any
 
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import func, insert, literal, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from punchclock.domain import access, timekeeping
+from punchclock.domain import access, locks, rates, timekeeping
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid, NotFound
 from punchclock.domain.timekeeping import Times
@@ -170,16 +171,19 @@ def _find_tag(db: Session, workspace_id: int, name: str) -> Tag | None:
 
 
 def _create_tag(db: Session, workspace_id: int, name: str) -> Tag:
-    """Create an unknown tag (§3.5, O-44); a concurrent creation of the same name is reused."""
-    tag = Tag(workspace_id=workspace_id, name=name)
-    try:
-        with db.begin_nested():
-            db.add(tag)
-    except IntegrityError:
-        existing = _find_tag(db, workspace_id, name)
-        if existing is None:
-            raise
-        return existing
+    """Create an unknown tag (§3.5, O-44); a concurrent creation of the same name is reused.
+
+    ``ON CONFLICT DO NOTHING`` (the unique index ``uq_tags_name``): on PostgreSQL a racing insert of
+    the same name waits for the other transaction and then does nothing, and the select after it sees
+    the committed row, so both requests succeed with one tag.
+    """
+    insert_ = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    now = utcnow()
+    db.execute(insert_(Tag).values(workspace_id=workspace_id, name=name, created_at=now, updated_at=now)
+               .on_conflict_do_nothing())
+    tag = _find_tag(db, workspace_id, name)
+    if tag is None:  # only if the other creator's tag was deleted in the meantime
+        raise Invalid("conflict")
     return tag
 
 
@@ -196,7 +200,8 @@ def _resolve_tags(db: Session, ctx: _Ctx, workspace_id: int, names: Sequence[str
         ).all()
         for tag in rows:
             ctx.tags.setdefault((workspace_id, tag.name.lower()), tag.id)
-        for name in missing:
+        # Sorted: two requests creating the same new names wait for each other in one order, never in a cycle.
+        for name in sorted(missing, key=str.lower):
             key = (workspace_id, name.lower())
             if key not in ctx.tags:
                 ctx.tags[key] = _create_tag(db, workspace_id, name).id
@@ -234,6 +239,33 @@ def _load_task(db: Session, actor: Actor, task_id: int) -> tuple[Task, Project]:
 def _lock_user(db: Session, user_id: int) -> None:
     """Serialise a user's timer changes (PostgreSQL row lock; SQLite writers already hold the database)."""
     db.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
+
+
+def _starts_timer(changes: Mapping[str, Any]) -> bool:
+    """Whether ``changes`` can turn a stopped entry into a running one (see ``timekeeping.on_update``)."""
+    duration = changes.get("duration")
+    return changes.get("stop") is None and duration is not None and duration < 0
+
+
+def _locked(db: Session, actor: Actor, entry_ids: Sequence[int], changes: Mapping[str, Any] | None = None
+            ) -> dict[int, TimeEntry]:
+    """The live entries among ``entry_ids`` the caller may change, by id, locked until commit.
+
+    Every read-modify-write of entries starts here, so that concurrent changes of one entry take turns
+    and the later one reads the earlier one's result (its tags above all: they are read, combined and
+    rewritten). Lock order (see domain/locks.py): the shared per-workspace rate locks, the owners when
+    a timer may start (``create`` locks the owner before touching entries), then the entries by id.
+    """
+    ids = list(dict.fromkeys(entry_ids))
+    readable = access.readable_time_entries(actor).where(TimeEntry.id.in_(ids))
+    placed = db.execute(readable.with_only_columns(TimeEntry.workspace_id, TimeEntry.user_id)).all()
+    changes = changes or {}
+    target = changes.get("workspace_id")
+    rates.lock_for_entries(db, {wid for wid, _ in placed} | ({target} if target is not None else set()))
+    if _starts_timer(changes):
+        for user_id in sorted({uid for _, uid in placed}):
+            _lock_user(db, user_id)
+    return {e.id: e for e in locks.for_change(db, readable, TimeEntry.id)}
 
 
 def _stop_running(db: Session, user_id: int, new_start: datetime, now: datetime,
@@ -366,6 +398,15 @@ def get(db: Session, actor: Actor, entry_id: int, *, with_deleted: bool = False)
     return entry
 
 
+def _locked_one(db: Session, actor: Actor, entry_id: int, changes: Mapping[str, Any] | None = None
+                ) -> TimeEntry:
+    """``get`` for a change: the entry locked (see ``_locked``); 404 as ``get``."""
+    entry = _locked(db, actor, [entry_id], changes).get(entry_id)
+    if entry is None:
+        raise NotFound("time_entry_not_found")
+    return entry
+
+
 def current(db: Session, actor: Actor) -> TimeEntry | None:
     """The caller's own running entry (§6.2), admins included."""
     return db.scalars(
@@ -398,7 +439,7 @@ def list_range(db: Session, actor: Actor, start: datetime | None, end: datetime 
 
 def stop(db: Session, actor: Actor, entry_id: int) -> TimeEntry:
     """§5: a running entry stops now; a stopped one is returned unchanged (O-49)."""
-    entry = get(db, actor, entry_id)
+    entry = _locked_one(db, actor, entry_id)
     if entry.stop is None:
         now = utcnow()
         times = timekeeping.stop_now(entry.start, now)
@@ -411,7 +452,7 @@ def stop(db: Session, actor: Actor, entry_id: int) -> TimeEntry:
 
 def delete(db: Session, actor: Actor, entry_id: int) -> int:
     """§8: soft delete; running entries too. A deleted or unknown entry is 404."""
-    entry = get(db, actor, entry_id)
+    entry = _locked_one(db, actor, entry_id)
     now = utcnow()
     entry.deleted_at = now
     entry.updated_at = now
@@ -516,7 +557,7 @@ def _execute(db: Session, ctx: _Ctx, plan: _Plan, changes: Mapping[str, Any], no
 
 def update(db: Session, actor: Actor, entry_id: int, changes: Mapping[str, Any]) -> TimeEntry:
     """``PUT /time_entries/{id}`` (§7): partial update of a live entry the caller may change."""
-    entry = get(db, actor, entry_id)
+    entry = _locked_one(db, actor, entry_id, changes)
     ctx = _Ctx()
     _execute(db, ctx, _plan(db, actor, ctx, entry, changes, None), changes, utcnow())
     return entry
@@ -529,8 +570,7 @@ def update_many(db: Session, actor: Actor, entry_ids: Sequence[int], changes: Ma
     All-or-nothing (O-18): every id must name a live entry the caller may change (the first that
     does not is named in the 404) and every entry must pass validation before anything is written.
     """
-    rows = db.scalars(access.readable_time_entries(actor).where(TimeEntry.id.in_(list(entry_ids)))).all()
-    by_id = {e.id: e for e in rows}
+    by_id = _locked(db, actor, entry_ids, changes)
     for entry_id in entry_ids:
         if entry_id not in by_id:
             raise NotFound("time_entry_id_not_found", id=entry_id)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from punchclock.domain import access, validation
+from punchclock.domain import access, locks, rates, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid
 from punchclock.models import User, Workspace, WorkspaceMember
@@ -42,8 +42,11 @@ def update(db: Session, actor: Actor, workspace_id: int, changes: Mapping[str, A
     ``None`` values are ignored (no workspace setting can be emptied). ``default_hourly_rate`` is
     accepted but not stored on a non-premium workspace (O-23).
     """
-    workspace = access.load_workspace(db, actor, workspace_id)
-    access.require_admin(actor, workspace.id)
+    access.load_workspace(db, actor, workspace_id)
+    access.require_admin(actor, workspace_id)
+    if "default_hourly_rate" in changes or "default_currency" in changes:
+        rates.lock_for_rates(db, [workspace_id])  # before the row lock (domain/locks.py)
+    workspace = locks.for_change(db, select(Workspace).where(Workspace.id == workspace_id), Workspace.id)[0]
     checks = validation.FieldChecks(changes)
     checks.check("name", lambda v: validation.clean_name(v, max_len=MAX_NAME))
     checks.check("default_currency", validation.currency)

@@ -62,7 +62,7 @@ _BY_SESSION = _MEMBERSHIPS.join(AuthSession, AuthSession.user_id == User.id).whe
     AuthSession.token_hash == bindparam("digest"), AuthSession.expires_at > bindparam("now")
 )
 
-_BY_EMAIL = select(User.id, User.password_hash).where(
+_BY_EMAIL = select(User.id, User.password_hash, User.last_login_at).where(
     func.lower(User.email) == bindparam("email"), User.disabled_at.is_(None)
 )
 # A login is not a change of the user object: its ``at`` (updated_at) stays as it was.
@@ -72,6 +72,7 @@ _RECORD_LOGIN = (
 )
 
 Authenticated = tuple[User, str, Actor | None]
+LOGIN_RECORD_INTERVAL = timedelta(minutes=1)
 
 
 class BadPassword(Unauthenticated):
@@ -121,9 +122,11 @@ async def _password_user(request: Request, db: Session, email: str, password: st
     ok = await run_in_threadpool(verify_password, row[1] if row else None, password)
     if row is None or not ok:
         raise BadPassword(account)
-    # Its own short write too: a GET's deferred read transaction could not become a writer on SQLite.
-    with db.get_bind().execution_options(sqlite_immediate=True).begin() as conn:
-        record_login(conn, row[0])
+    # Clients that send e-mail + password on every call would write on every call: once a minute is
+    # enough for "last login". Its own short write: a GET's read transaction can't become a writer.
+    if row[2] is None or utcnow() - row[2] >= LOGIN_RECORD_INTERVAL:
+        with db.get_bind().execution_options(sqlite_immediate=True).begin() as conn:
+            record_login(conn, row[0])
     user = db.get(User, row[0])
     if user is None:  # deleted between the two statements
         raise BadPassword(account)
