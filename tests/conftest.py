@@ -10,13 +10,15 @@ import os
 import shutil
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
@@ -45,6 +47,30 @@ def _reachable(host: str, port: int) -> bool:
     except OSError:
         return False
 
+
+# Hypothesis profiles. "ci" (picked when CI is set, or PUNCHCLOCK_TEST_REQUIRE_PG=1 as `.ci/run` sets it;
+# HYPOTHESIS_PROFILE=<name> overrides) generates and reports but does not shrink: one property example
+# builds a whole database world (~0.1-1 s), so shrinking a failure can cost hundreds of extra examples
+# and many minutes of CI. The failure is still printed with its falsifying example and a
+# @reproduce_failure blob (print_blob), which the "dev" profile (Hypothesis' defaults, full shrinking)
+# replays and shrinks locally. Per-test settings such as max_examples stay as the tests set them.
+hypothesis_settings.register_profile("dev")
+hypothesis_settings.register_profile(
+    "ci", deadline=None, print_blob=True, database=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.target),
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+def hypothesis_profile(env: Mapping[str, str]) -> str:
+    """The profile for an environment: HYPOTHESIS_PROFILE, else "ci" under CI or required PostgreSQL."""
+    if env.get("HYPOTHESIS_PROFILE"):
+        return env["HYPOTHESIS_PROFILE"]
+    in_ci = env.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    return "ci" if in_ci or env.get("PUNCHCLOCK_TEST_REQUIRE_PG") == "1" else "dev"
+
+
+hypothesis_settings.load_profile(hypothesis_profile(os.environ))
 
 PG_UP = _reachable("127.0.0.1", 5432)
 REDIS_UP = _reachable("127.0.0.1", 6379)

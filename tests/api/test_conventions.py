@@ -101,10 +101,18 @@ class TestBodySize:
 
     def test_body_of_exactly_one_mib_is_accepted(self, client: TestClient, db: Session) -> None:
         user = make_user(db)
-        body = self.padded({"client": {"name": "Big", "wid": user.default_workspace_id}}, self.MIB)
+        notes = "n" * 5000
+        body = self.padded({"client": {"name": "Big", "wid": user.default_workspace_id, "notes": notes}}, self.MIB)
+        assert len(body) == self.MIB
         r = client.post("/api/v8/clients", headers={**token_auth(user), "Content-Type": "application/json"},
                         content=body)
         assert r.status_code == 200
+        data = r.json()["data"]
+        stored = db.scalars(select(Client)).one()
+        assert data == {"id": stored.id, "wid": user.default_workspace_id, "name": "Big", "notes": notes,
+                        "at": data["at"]}
+        assert (stored.name, stored.notes, stored.workspace_id) == ("Big", notes, user.default_workspace_id)
+        assert client.get(f"/api/v8/clients/{stored.id}", headers=token_auth(user)).json() == {"data": data}
 
     def test_body_over_one_mib_is_400_and_writes_nothing(self, client: TestClient, db: Session) -> None:
         user = make_user(db)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from punchclock.domain import clients
-from punchclock.models import Client
+from punchclock.models import Client, TimeEntry
 from tests.factories import make_user, token_auth
 
 
@@ -67,3 +68,42 @@ def test_openapi_has_unique_operation_ids(client: TestClient) -> None:
 def test_options_on_the_invitation_page(client: TestClient) -> None:
     r = client.options("/user/accept_invitation")
     assert (r.status_code, r.headers["allow"]) == (200, "GET, HEAD, OPTIONS, POST")
+
+
+class TestLargeBodies:
+    """A body of exactly 1 MiB (00-conventions §2) whose entry carries the longest description allowed
+    (3000 characters, 40-time-entries §2): the created object is stored and answered exactly."""
+
+    MIB = 1024 * 1024
+
+    def test_one_mib_time_entry_with_3000_character_description(self, client: TestClient, db: Session) -> None:
+        user = make_user(db)
+        description = ("Zeitmessung ü " * 215)[:3000]  # non-ASCII: 3000 characters, more bytes
+        assert len(description) == 3000
+        payload = {"time_entry": {"description": description, "start": "2023-10-02T07:00:00+00:00",
+                                  "duration": 5400, "created_with": "edge-cases", "wid": user.default_workspace_id}}
+        raw = json.dumps(payload, ensure_ascii=False).encode()
+        body = raw + b" " * (self.MIB - len(raw))
+        assert len(body) == self.MIB
+
+        r = client.post("/api/v8/time_entries", headers={**token_auth(user), "Content-Type": "application/json"},
+                        content=body)
+
+        assert r.status_code == 200, r.text
+        data = r.json()["data"]
+        stored = db.scalars(select(TimeEntry)).one()
+        assert data == {
+            "id": stored.id, "guid": stored.guid, "wid": user.default_workspace_id, "uid": user.id,
+            "billable": False, "start": "2023-10-02T07:00:00+00:00", "stop": "2023-10-02T08:30:00+00:00",
+            "duration": 5400, "description": description, "duronly": False, "at": data["at"],
+        }
+        assert (stored.description, stored.duration) == (description, 5400)
+        assert client.get(f"/api/v8/time_entries/{stored.id}", headers=token_auth(user)).json() == {"data": data}
+
+    def test_3001_characters_are_refused_and_nothing_is_stored(self, client: TestClient, db: Session) -> None:
+        user = make_user(db)
+        r = client.post("/api/v8/time_entries", headers=token_auth(user), json={"time_entry": {
+            "description": "x" * 3001, "start": "2023-10-02T07:00:00+00:00", "duration": 60,
+            "created_with": "edge-cases", "wid": user.default_workspace_id}})
+        assert (r.status_code, r.json()) == (404, ["Description is too long (maximum 3000 characters)"])
+        assert db.scalar(select(func.count()).select_from(TimeEntry)) == 0

@@ -24,6 +24,14 @@ from tests.factories import (
     token_auth,
 )
 
+#: The v8-era colour palette as the contract lists it (30-clients-projects-tags-tasks §2.2), copied by hand
+#: from the spec table: colour id -> hex. Tests compare against these literals, never the code's own table.
+SPEC_PALETTE = {
+    0: "#4dc3ff", 1: "#bc85e6", 2: "#df7baa", 3: "#f68d38", 4: "#b27636",
+    5: "#8ab734", 6: "#14a88e", 7: "#268bb5", 8: "#6668b4", 9: "#a4506c",
+    10: "#67412c", 11: "#3c6526", 12: "#094558", 13: "#bc2d07", 14: "#999999",
+}
+
 
 def get_report(client: TestClient, path: str, user: User, **params: Any) -> Response:
     """``GET /reports/api/v2/{path}`` as ``user`` (token auth) with ``user_agent`` unless given."""

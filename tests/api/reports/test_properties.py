@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session
 
 from punchclock.db.base import Base
 from punchclock.domain.actor import Actor
-from punchclock.domain.colors import hex_color
 from punchclock.domain.members import remove as remove_member
 from punchclock.models import Client, Project, ProjectMember, User, Workspace, WorkspaceMember
+from tests.api.reports.conftest import SPEC_PALETTE
 from tests.factories import (
     add_member,
     add_project_user,
@@ -66,6 +66,21 @@ SPAN = 15
 EDGE_TIMES = (0, 86399, 1, 3599, 3600, 5400, 7200, 9000)
 EDGE_DURATIONS = (8645, 0, 1, 59, 60, 899, 900, 1799, 1800, 3600)
 ROUNDING_MINUTES = (15, 0, 1, 5, 60)
+#: Durations relative to the world's rounding step r (20-workspaces §1.1): k·r exactly, one second
+#: either side, and the half step (and one second either side of it), k = 0 … 4.
+STEP_OFFSETS = ("exact", "+1", "-1", "half", "half-1", "half+1")
+#: Berlin and New York as one-zone workspaces: their ranges end on their DST day (§3.1, O-56).
+ONE_ZONES = ("Europe/Berlin", "America/New_York")
+#: Local days (offsets from FIRST_DAY) around the changes: Berlin's 10-29 and 10-30, New York's 11-05 and 11-06.
+DST_DAYS = (5, 6, 12, 13)
+#: Ranges whose last day is a DST change day: 25 hours long (Berlin 2023-10-29, New York 2023-11-05).
+DST_RANGES = (
+    (date(2023, 10, 23), date(2023, 10, 29)), (date(2023, 10, 29), date(2023, 10, 29)),
+    (date(2023, 10, 30), date(2023, 11, 5)), (date(2023, 11, 5), date(2023, 11, 5)),
+    (date(2023, 10, 24), date(2023, 11, 5)), (date(2023, 10, 30), date(2023, 10, 30)),
+)
+#: Weekly first days whose day 7 is a change day (10-23 -> 10-29, 10-30 -> 11-05) or day 1 the day after.
+DST_WEEKS = (date(2023, 10, 23), date(2023, 10, 30), date(2023, 10, 24), date(2023, 10, 31))
 CENT = Decimal("0.01")
 MS = 1000
 PER_PAGE = 50
@@ -267,14 +282,37 @@ def _project_name_free(projects: Sequence[ProjectSpec], index: int | None, name:
 
 
 @st.composite
+def step_edges(draw: st.DrawFn, minutes: int) -> int:
+    """A duration on an edge of the rounding step (15 min when rounding is off): k·r, k·r ± 1, k·r + r/2 (± 1)."""
+    r = (minutes or 15) * 60
+    k = draw(st.integers(0, 4))
+    offset = {"exact": 0, "+1": 1, "-1": -1, "half": r // 2, "half-1": r // 2 - 1,
+              "half+1": r // 2 + 1}[draw(st.sampled_from(STEP_OFFSETS))]
+    return max(0, k * r + offset)
+
+
+def durations(minutes: int) -> st.SearchStrategy[int]:
+    """Fixed edge durations (simplest 8645 s), the step's edges (about half of the draws), or anything."""
+    return st.one_of(st.sampled_from(EDGE_DURATIONS), step_edges(minutes), step_edges(minutes),
+                     st.integers(0, 5 * 3600))
+
+
+@st.composite
 def worlds(draw: st.DrawFn, sizes: st.SearchStrategy[int] = rotated(26, 15)) -> World:
-    """A workspace with ``sizes`` entries (0 … 25, simplest 15)."""
+    """A workspace with ``sizes`` entries (0 … 25, simplest 15).
+
+    Half of the worlds (not the simplest) put every user in one non-UTC zone, Berlin or New York, so the
+    reports take their one-zone path on a DST week; entry days lean towards the change days and durations
+    towards the edges of the world's rounding step."""
     n_users = draw(rotated(3, 1)) + 2  # simplest 3
+    one_zone = draw(st.sampled_from((None, ONE_ZONES[0], None, ONE_ZONES[1])))
     users = tuple(
-        UserSpec(draw(st.sampled_from(USER_NAMES)), draw(st.sampled_from(ZONES)), i == 0 or draw(st.booleans()),
-                 not draw(st.booleans()))
+        UserSpec(draw(st.sampled_from(USER_NAMES)), one_zone or draw(st.sampled_from(ZONES)),
+                 i == 0 or draw(st.booleans()), not draw(st.booleans()))
         for i in range(n_users)
     )
+    rounding = draw(st.sampled_from((-1, 0, 1)))
+    rounding_minutes = draw(st.sampled_from(ROUNDING_MINUTES))
     client_names = draw(st.permutations(CLIENT_NAMES))[:draw(rich(1, 3))]
     clients = tuple(ClientSpec(name, draw(opt_money(CLIENT_RATE)), draw(opt_currency(CLIENT_CURRENCY)))
                     for name in client_names)
@@ -286,7 +324,7 @@ def worlds(draw: st.DrawFn, sizes: st.SearchStrategy[int] = rotated(26, 15)) -> 
             name = f"{name} {i}"
         projects.append(ProjectSpec(
             name=name, client=client, rate=draw(opt_money(PROJECT_RATE)), currency=draw(opt_currency(PROJECT_CURRENCY)),
-            billable=draw(st.booleans()), color=draw(st.integers(0, 15)), private=draw(st.booleans()),
+            billable=draw(st.booleans()), color=draw(st.integers(0, 14)), private=draw(st.booleans()),
             estimated_hours=draw(st.none() | st.integers(1, 200)), auto_estimates=draw(st.booleans()),
         ))
     tasks = tuple(
@@ -309,10 +347,10 @@ def worlds(draw: st.DrawFn, sizes: st.SearchStrategy[int] = rotated(26, 15)) -> 
         own_tasks = [i for i, t in enumerate(tasks) if t.project == project]
         task = draw(st.none() | st.sampled_from(own_tasks)) if own_tasks else None
         # Local day 5 is 2023-10-29, Berlin's DST change; New York's follows a week later.
-        start = _local_start(FIRST_DAY + timedelta(days=draw(rotated(SPAN, 5))),
+        start = _local_start(FIRST_DAY + timedelta(days=draw(rotated(SPAN, 5) | st.sampled_from(DST_DAYS))),
                              draw(st.sampled_from(EDGE_TIMES) | st.integers(0, 86399)),
                              draw(st.integers(0, 1)), users[user].zone)
-        seconds: int | None = draw(st.sampled_from(EDGE_DURATIONS) | st.integers(0, 5 * 3600))
+        seconds: int | None = draw(durations(rounding_minutes))
         state = draw(st.sampled_from(("stopped", "stopped", "stopped", "running", "deleted")))
         if state == "running" and user not in running:  # one running entry per user
             running.add(user)
@@ -323,8 +361,8 @@ def worlds(draw: st.DrawFn, sizes: st.SearchStrategy[int] = rotated(26, 15)) -> 
 
     world = World(
         users=users, requester=draw(rotated(n_users, 1)), ws_rate=draw(money(WS_RATE)),
-        ws_currency=draw(currency(WS_CURRENCY)), rounding=draw(st.sampled_from((-1, 0, 1))),
-        rounding_minutes=draw(st.sampled_from(ROUNDING_MINUTES)), hide_rates=draw(st.booleans()),
+        ws_currency=draw(currency(WS_CURRENCY)), rounding=rounding,
+        rounding_minutes=rounding_minutes, hide_rates=draw(st.booleans()),
         clients=clients, projects=tuple(projects), tasks=tasks, links=links, tags=tags, groups=groups,
         entries=tuple(entries),
     )
@@ -437,14 +475,20 @@ def owner_filters(draw: st.DrawFn, world: World) -> Filters:
 
 @st.composite
 def date_ranges(draw: st.DrawFn) -> tuple[date, date]:
-    """Mostly the whole window (10-23 … 11-07), sometimes a slice of it."""
+    """Mostly the whole window (10-23 … 11-07), a slice of it, or (a third of the draws) a range whose last
+    day is a DST change day."""
+    if draw(st.integers(0, 2)) == 2:
+        return draw(st.sampled_from(DST_RANGES))
     since = FIRST_DAY + timedelta(days=draw(st.integers(-1, SPAN - 1)))
     return since, since + timedelta(days=SPAN - draw(st.integers(0, SPAN)))
 
 
 @st.composite
 def weeks(draw: st.DrawFn) -> date:
-    """The first day of a weekly report: by default 10-26, whose week holds Berlin's DST change."""
+    """The first day of a weekly report: by default 10-26, whose week holds Berlin's DST change; a third of
+    the draws a week ending on a change day (or starting the day after one)."""
+    if draw(st.integers(0, 2)) == 2:
+        return draw(st.sampled_from(DST_WEEKS))
     return FIRST_DAY + timedelta(days=draw(rotated(SPAN - 2, 3)) - 1)
 
 
@@ -759,9 +803,9 @@ def project_title(w: World, p: int | None, *, summary: bool = False) -> dict[str
         return {"project": None, "client": None}
     spec = w.projects[p]
     out = {"project": spec.name, "client": client_name(w, spec.client), "color": str(spec.color),
-           "hex_color": hex_color(spec.color)}
+           "hex_color": SPEC_PALETTE[spec.color]}
     if summary:
-        out["color_hex"] = hex_color(spec.color)
+        out["color_hex"] = SPEC_PALETTE[spec.color]
     return out
 
 
@@ -790,7 +834,7 @@ def expected_detail_row(w: World, ids: Ids, x: Fact) -> dict[str, Any]:
         "dur": ms(x.seconds), "user": owner.name, "use_stop": owner.use_stop,
         "client": client_name(w, x.client), "project": None if p is None else p.name,
         "project_color": None if p is None else str(p.color),
-        "project_hex_color": None if p is None else hex_color(p.color),
+        "project_hex_color": None if p is None else SPEC_PALETTE[p.color],
         "task": None if x.task is None else w.tasks[x.task].name,
         "billable": x.amount if x.billable and show else None, "is_billable": x.billable,
         "cur": ("" if not show else x.currency if x.billable else None),

@@ -12,9 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from punchclock.domain.colors import hex_color
 from punchclock.models import Project, User, Workspace
-from tests.api.reports.conftest import Example, get_report
+from tests.api.reports.conftest import SPEC_PALETTE, Example, get_report
 from tests.factories import (
     add_member,
     at,
@@ -249,7 +248,7 @@ def billing(db: Session) -> Billing:
 
 
 def plain_title(name: str, color: int) -> dict[str, Any]:
-    return {"project": name, "client": None, "color": str(color), "hex_color": hex_color(color)}
+    return {"project": name, "client": None, "color": str(color), "hex_color": SPEC_PALETTE[color]}
 
 
 BILLING_TOTALS = {

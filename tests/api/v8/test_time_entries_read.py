@@ -36,6 +36,16 @@ def within(text: str, before: datetime, after: datetime) -> bool:
     return before <= datetime.fromisoformat(text) <= after
 
 
+def assert_stopped_now(data: dict[str, object], start: str, before: datetime, after: datetime) -> None:
+    """§5: ``stop`` is the server's now (inside the request window), ``duration`` is stop - start exactly,
+    ``at`` the stop time."""
+    stop = str(data["stop"])
+    assert data["start"] == start
+    assert within(stop, before, after), (stop, before, after)
+    assert data["duration"] == epoch(stop) - epoch(start)
+    assert data["at"] == stop
+
+
 class TestStopTimeEntry:
     def test_stops_a_running_entry_now(self, client: TestClient, db: Session) -> None:
         user = make_user(db)
@@ -57,14 +67,23 @@ class TestStopTimeEntry:
     def test_body_is_ignored_even_when_malformed(self, client: TestClient, db: Session) -> None:
         user = make_user(db)
         entry = make_entry(db, user=user, start="2023-10-02T07:00:00Z", seconds=None)
+        before = utc_now()
         r = client.put(f"{URL}/{entry.id}/stop", headers=token_auth(user), content=b"{not json")
-        assert r.status_code == 200 and "stop" in r.json()["data"]
+        after = utc_now()
+        assert r.status_code == 200
+        assert_stopped_now(r.json()["data"], "2023-10-02T07:00:00+00:00", before, after)
 
     def test_post_alias(self, client: TestClient, db: Session) -> None:
         user = make_user(db)
         entry = make_entry(db, user=user, start="2023-10-02T07:00:00Z", seconds=None)
+        before = utc_now()
         r = client.post(f"{URL}/{entry.id}/stop", headers=token_auth(user))
-        assert r.status_code == 200 and "stop" in r.json()["data"]
+        after = utc_now()
+        assert r.status_code == 200
+        data = r.json()["data"]
+        assert_stopped_now(data, "2023-10-02T07:00:00+00:00", before, after)
+        db.expire_all()
+        assert db.get(TimeEntry, entry.id).duration == data["duration"]
 
     def test_already_stopped_entry_is_returned_unchanged(self, client: TestClient, db: Session) -> None:
         user = make_user(db)
@@ -92,8 +111,13 @@ class TestStopTimeEntry:
         team = make_workspace(db, admin=admin)
         add_member(db, team, member)
         entry = make_entry(db, user=member, start="2023-10-02T07:00:00Z", seconds=None, workspace_id=team.id)
+        before = utc_now()
         r = client.put(f"{URL}/{entry.id}/stop", headers=token_auth(admin))
-        assert r.status_code == 200 and "stop" in r.json()["data"]
+        after = utc_now()
+        assert r.status_code == 200
+        data = r.json()["data"]
+        assert (data["id"], data["uid"], data["wid"]) == (entry.id, member.id, team.id)
+        assert_stopped_now(data, "2023-10-02T07:00:00+00:00", before, after)
         r = client.put(f"{URL}/{entry.id}/stop", headers=token_auth(make_user(db)))
         assert r.status_code == 404
 
