@@ -213,3 +213,13 @@ def make_team(db: Session, **ws_fields: Any) -> Team:
     project = make_project(db, workspace_id=ws.id, name="P")
     link = add_project_user(db, project, manager, manager=True)
     return Team(admin, manager, member, outsider, ws, project, link)
+
+
+class Clock:
+    """A monotonic clock the test moves by hand (``clock.now += 90``), for limiter buckets."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now

@@ -161,6 +161,21 @@ def _allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    if exc.status_code == 405 and request.method == "OPTIONS":
+        # 00-conventions §13: OPTIONS on any existing path answers 200 with the allowed methods.
+        return Response(status_code=200, headers={"Allow": _allowed_methods(request)})
+    if exc.status_code == 405:
+        return _error_for_path(request, 405, "Method not allowed")
+    if exc.status_code == 404:
+        return _error_for_path(request, 404, "Not found")
+    return _error_for_path(request, exc.status_code, str(exc.detail))
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    return _error_for_path(request, 500, "Internal error")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -189,27 +204,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, prefix=prefix)
     # (path regex, methods) of every route, for OPTIONS answers (included routers are opaque).
     app.state.allow_table = [
-        (compile_path(prefix + route.path)[0], set(route.methods))
+        # APIRoute always sets ``methods``; it inherits Starlette Route's ``set[str] | None`` annotation.
+        (compile_path(prefix + route.path)[0], set(route.methods))  # type: ignore[arg-type]
         for prefix, router in mounted
         for route in router.routes
         if isinstance(route, APIRoute)
     ]
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if exc.status_code == 405 and request.method == "OPTIONS":
-            # 00-conventions §13: OPTIONS on any existing path answers 200 with the allowed methods.
-            return Response(status_code=200, headers={"Allow": _allowed_methods(request)})
-        if exc.status_code == 405:
-            return _error_for_path(request, 405, "Method not allowed")
-        if exc.status_code == 404:
-            return _error_for_path(request, 404, "Not found")
-        return _error_for_path(request, exc.status_code, str(exc.detail))
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
-        return _error_for_path(request, 500, "Internal error")
-
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected)
     app.include_router(health.router)
     docs.install(app)
     openapi.install(app, settings)

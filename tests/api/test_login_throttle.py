@@ -19,7 +19,7 @@ from punchclock.config import Settings
 from punchclock.http import auth
 from punchclock.http.loginthrottle import LoginThrottle
 from punchclock.http.ratelimit import MemoryLimiter
-from tests.factories import PASSWORD, basic, make_user, token_auth
+from tests.factories import PASSWORD, Clock, basic, make_user, token_auth
 from tests.live_server import fresh, live_server
 from tests.redis_server import redis_server
 
@@ -31,14 +31,6 @@ REPORTS_LIMITED = {"error": {"message": "Too many requests",
 ELSEWHERE = ("198.51.100.7", 40000)
 PAIR_WAIT = "90"  # 900 s / 10 failures
 IP_WAIT = "75"  # 900 s / 12 failures
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

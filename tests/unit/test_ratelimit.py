@@ -9,14 +9,7 @@ import time
 import pytest
 
 from punchclock.http.ratelimit import MemoryLimiter, NoLimiter, Rate, RedisLimiter, make_limiter
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.factories import Clock
 
 
 @pytest.fixture

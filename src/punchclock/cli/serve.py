@@ -110,6 +110,6 @@ def serve(
         # uvicorn's own access log prints query strings (invitation codes): ours replaces it.
         access_log=False,
         log_config=log_config(),
-        http=http,  # type: ignore[arg-type]
-        loop=loop,  # type: ignore[arg-type]
+        http=http,
+        loop=loop,
     )

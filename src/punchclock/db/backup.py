@@ -63,7 +63,7 @@ def check_backup(path: Path, backend: str) -> str:
     return revision
 
 
-def write_atomically(dest: Path, write: Callable[[Path], None]) -> None:
+def write_atomically(dest: Path, write: Callable[[Path], object]) -> None:
     """Run ``write(partial_path)`` then rename into place, so a failed backup leaves no half file."""
     partial = dest.with_name(f".{dest.name}.partial")
     try:

@@ -66,7 +66,7 @@ def sqlite_path(url: URL) -> Path | None:
     """The absolute path of a SQLite file URL; None for an in-memory database."""
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
-    return Path(url.database).expanduser().resolve()  # type: ignore[arg-type]
+    return Path(url.database).expanduser().resolve()
 
 
 def describe(url: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, exists, false, or_, select
 from sqlalchemy.orm import Session
 
 from punchclock.domain.actor import Actor
@@ -53,12 +53,12 @@ def require_admin(actor: Actor, workspace_id: int) -> None:
         raise Forbidden("admin_only")
 
 
-def _in_my_workspaces(actor: Actor, column: ColumnElement[int]) -> ColumnElement[bool]:
+def _in_my_workspaces(actor: Actor, column: SQLColumnExpression[int]) -> ColumnElement[bool]:
     ids = list(actor.workspaces)
     return column.in_(ids) if ids else false()
 
 
-def readable_workspaces(actor: Actor) -> Select[tuple[Workspace]]:
+def readable_workspaces(actor: Actor) -> Select[Workspace]:
     return select(Workspace).where(_in_my_workspaces(actor, Workspace.id)).order_by(Workspace.id)
 
 
@@ -70,14 +70,14 @@ def load_workspace(session: Session, actor: Actor, workspace_id: int) -> Workspa
     return ws
 
 
-def readable_clients(actor: Actor, *, with_deleted: bool = False) -> Select[tuple[Client]]:
+def readable_clients(actor: Actor, *, with_deleted: bool = False) -> Select[Client]:
     stmt = select(Client).where(_in_my_workspaces(actor, Client.workspace_id))
     if not with_deleted:
         stmt = stmt.where(Client.deleted_at.is_(None))
     return stmt
 
 
-def readable_tags(actor: Actor, *, with_deleted: bool = False) -> Select[tuple[Tag]]:
+def readable_tags(actor: Actor, *, with_deleted: bool = False) -> Select[Tag]:
     stmt = select(Tag).where(_in_my_workspaces(actor, Tag.workspace_id))
     if not with_deleted:
         stmt = stmt.where(Tag.deleted_at.is_(None))
@@ -102,7 +102,7 @@ def project_visible(actor: Actor, user_id: int | None = None) -> ColumnElement[b
     )
 
 
-def readable_projects(actor: Actor, *, with_deleted: bool = False) -> Select[tuple[Project]]:
+def readable_projects(actor: Actor, *, with_deleted: bool = False) -> Select[Project]:
     stmt = select(Project).where(project_visible(actor))
     if not with_deleted:
         stmt = stmt.where(Project.deleted_at.is_(None))
@@ -147,7 +147,7 @@ def user_sees_project(session: Session, user_id: int, project: Project) -> bool:
     )
 
 
-def readable_tasks(actor: Actor, *, with_deleted: bool = False) -> Select[tuple[Task]]:
+def readable_tasks(actor: Actor, *, with_deleted: bool = False) -> Select[Task]:
     visible = select(Project.id).where(project_visible(actor))
     stmt = select(Task).where(Task.project_id.in_(visible))
     if not with_deleted:
@@ -155,7 +155,7 @@ def readable_tasks(actor: Actor, *, with_deleted: bool = False) -> Select[tuple[
     return stmt
 
 
-def readable_time_entries(actor: Actor, *, with_deleted: bool = False) -> Select[tuple[TimeEntry]]:
+def readable_time_entries(actor: Actor, *, with_deleted: bool = False) -> Select[TimeEntry]:
     """The actor's own entries plus every entry of the workspaces they administer."""
     admin_ids = [w for w, admin in actor.workspaces.items() if admin]
     own = TimeEntry.user_id == actor.id
@@ -186,7 +186,7 @@ def views(db: Session, actor: Actor) -> dict[int, View]:
     }
 
 
-def readable_project_members(actor: Actor) -> Select[tuple[ProjectMember]]:
+def readable_project_members(actor: Actor) -> Select[ProjectMember]:
     """Project users of the live projects the actor can see (admins: every project of their workspaces)."""
     visible = select(Project.id).where(project_visible(actor), Project.deleted_at.is_(None))
     return select(ProjectMember).where(ProjectMember.project_id.in_(visible))
@@ -227,7 +227,7 @@ def report_entry_visible(actor: Actor, workspace_id: int) -> ColumnElement[bool]
     return and_(in_workspace, or_(TimeEntry.project_id.is_(None), TimeEntry.project_id.in_(visible)))
 
 
-def readable_report_entries(actor: Actor, workspace_id: int) -> Select[tuple[TimeEntry]]:
+def readable_report_entries(actor: Actor, workspace_id: int) -> Select[TimeEntry]:
     """``report_entry_visible`` as a statement over whole entries."""
     return select(TimeEntry).where(report_entry_visible(actor, workspace_id))
 
@@ -241,7 +241,7 @@ def require_team_dashboard(actor: Actor, workspace: Workspace) -> None:
 
 # -- workspace users, invitations, groups (20-workspaces §6-§8) ---------------------------------------
 
-def readable_workspace_members(actor: Actor) -> Select[tuple[WorkspaceMember]]:
+def readable_workspace_members(actor: Actor) -> Select[WorkspaceMember]:
     """Memberships of the workspaces the actor actively belongs to, pending invitations included (O-26, O-30)."""
     return select(WorkspaceMember).where(_in_my_workspaces(actor, WorkspaceMember.workspace_id))
 
@@ -251,7 +251,7 @@ def sees_invite_urls(actor: Actor, workspace_id: int) -> bool:
     return actor.is_admin(workspace_id)
 
 
-def readable_groups(actor: Actor) -> Select[tuple[Group]]:
+def readable_groups(actor: Actor) -> Select[Group]:
     """Groups of the actor's workspaces; every use of them still needs ``require_admin`` (O-26, O-27)."""
     return select(Group).where(_in_my_workspaces(actor, Group.workspace_id))
 

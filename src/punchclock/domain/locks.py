@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 T = TypeVar("T")
 
 
-def for_change(db: Session, stmt: Select[tuple[T]], id_column: Any) -> Sequence[T]:
+def for_change(db: Session, stmt: Select[T], id_column: Any) -> Sequence[T]:
     """The rows of ``stmt`` locked in ascending id order and reloaded from the database."""
     return db.scalars(
         stmt.order_by(id_column).with_for_update(key_share=True).execution_options(populate_existing=True)

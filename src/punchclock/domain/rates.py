@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, event, false, func, inspect, or_, select, text, update
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, event, false, func, inspect, or_, select, text, update
 from sqlalchemy.orm import Session, UOWTransaction
 
 from punchclock.models import Client, Project, ProjectMember, TimeEntry, Workspace
@@ -39,7 +39,7 @@ def amount(seconds: int, rate: Decimal) -> Decimal:
     return (Decimal(seconds) * rate / SECONDS_PER_HOUR).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def amount_cents_sql(seconds: ColumnElement[int], rate_cents: ColumnElement[int]) -> ColumnElement[int]:
+def amount_cents_sql(seconds: SQLColumnExpression[int], rate_cents: SQLColumnExpression[int]) -> ColumnElement[int]:
     """``amount`` in integer cents as SQL, identical on SQLite and PostgreSQL (non-negative operands).
 
     Exact while ``seconds * rate_cents`` fits in 64 bits: a year-long entry at the largest accepted

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import func, insert, literal, select
@@ -488,8 +488,9 @@ def _plan(db: Session, actor: Actor, ctx: _Ctx, entry: TimeEntry, changes: Mappi
     new_wid = changes.get("workspace_id")
     moving = new_wid is not None and new_wid != entry.workspace_id
     if moving:
-        _check_owner(db, actor, ctx, new_wid, owner_id)
-    workspace = ctx.workspace(db, new_wid if moving else entry.workspace_id)
+        # ``moving`` implies new_wid is not None; mypy does not narrow through the bool.
+        _check_owner(db, actor, ctx, cast(int, new_wid), owner_id)
+    workspace = ctx.workspace(db, cast(int, new_wid) if moving else entry.workspace_id)
     project_id, task_id = (None, None) if moving else (entry.project_id, entry.task_id)
     task_project_id = entry.project_id if task_id is not None else None
     if "project_id" in changes:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -183,7 +183,8 @@ def check_signup(changes: Mapping[str, Any]) -> Signup:
         fullname = None
     if problems:
         raise Invalid.many(problems)
-    return Signup(email=email, password=password, timezone=timezone, fullname=fullname)
+    # No problems: email and password passed the blank checks above, so neither is None.
+    return Signup(email=cast(str, email), password=cast(str, password), timezone=timezone, fullname=fullname)
 
 
 def signup(db: Session, request: Signup, password_hash: str) -> User:
@@ -235,7 +236,7 @@ def check_password_change(password_hash: str | None, changes: Mapping[str, Any])
     password, current = changes.get("password"), changes.get("current_password")
     if password is None:
         return None
-    ok = bool(current) and security.verify_password(password_hash, current)
+    ok = bool(current and security.verify_password(password_hash, current))
     usable = ok and len(password) >= MIN_PASSWORD
     return PasswordCheck(current_ok=ok, new_hash=security.hash_password(password) if usable else None)
 

@@ -10,11 +10,11 @@ import base64
 import binascii
 from collections.abc import Coroutine, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from fastapi import Request
 from sqlalchemy import Row, and_, bindparam, func, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -83,7 +83,8 @@ class BadPassword(Unauthenticated):
         self.account = account
 
 
-def _with_memberships(rows: Sequence[Row[Any]], method: str) -> Authenticated:
+# SQLAlchemy types the outer-joined columns as non-null; they are None for a user without memberships.
+def _with_memberships(rows: Sequence[Row[User, int, bool, bool]], method: str) -> Authenticated:
     user = rows[0][0]
     members = [(wid, admin, hidden) for _, wid, admin, hidden in rows if wid is not None]
     actor = Actor(user=user, workspaces={wid: admin for wid, admin, _ in members}, method=method,
@@ -117,7 +118,9 @@ async def _password_user(request: Request, db: Session, email: str, password: st
     login_throttle(request.app.state).check(client_ip(request), account)
     # argon2 takes tens of milliseconds by design, so it runs in a thread. The lookup uses its own
     # short connection: no request transaction may stay open across an await (see http/routing.py).
-    with db.get_bind().execution_options(sqlite_immediate=False).connect() as conn:
+    # Session.get_bind() is typed Engine | Connection; app.py's sessionmakers are bound to the Engine.
+    engine = cast(Engine, db.get_bind())
+    with engine.execution_options(sqlite_immediate=False).connect() as conn:
         row = conn.execute(_BY_EMAIL, {"email": account}).first()
     ok = await run_in_threadpool(verify_password, row[1] if row else None, password)
     if row is None or not ok:
@@ -125,7 +128,7 @@ async def _password_user(request: Request, db: Session, email: str, password: st
     # Clients that send e-mail + password on every call would write on every call: once a minute is
     # enough for "last login". Its own short write: a GET's read transaction can't become a writer.
     if row[2] is None or utcnow() - row[2] >= LOGIN_RECORD_INTERVAL:
-        with db.get_bind().execution_options(sqlite_immediate=True).begin() as conn:
+        with engine.execution_options(sqlite_immediate=True).begin() as conn:
             record_login(conn, row[0])
     user = db.get(User, row[0])
     if user is None:  # deleted between the two statements

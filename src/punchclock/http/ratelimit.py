@@ -168,8 +168,9 @@ class RedisLimiter:
         if not self._down:
             return
         with self._lock:
+            # Another thread may have cleared it since the unlocked check; mypy keeps the narrowing.
             if not self._down:
-                return
+                return  # type: ignore[unreachable]
             self._down = False
         log.info("rate limits: Redis answers again, using shared buckets")
 

@@ -60,7 +60,7 @@ def lines(rows: Iterable[Sequence[object]], header: Sequence[str]) -> Iterator[s
     yield buffer.getvalue()
 
 
-def details_rows(rows: Iterable[DetailedRow], display_hours: str, show_money: bool) -> Iterator[list[object]]:
+def details_rows(rows: Iterable[DetailedRow], display_hours: str, show_money: bool) -> Iterator[Sequence[object]]:
     for r in rows:
         # ``YYYY-MM-DDTHH:MM:SS+hh:mm``: the date and time cells are slices of one isoformat() (no
         # microseconds are stored; they would follow the seconds and be cut off all the same).

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, literal, or_
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, case, literal, or_
 
 #: The widest offsets in use (UTC-12 … UTC+14): a coarse UTC range around any local days.
 _SLACK_BEFORE = timedelta(hours=14)
@@ -55,7 +55,7 @@ class OwnerZones:
         whens = [(user_id.in_(list(self.zones[z])), branch(z)) for z in names[:-1]]
         return case(*whens, else_=branch(names[-1]))
 
-    def in_days(self, start: ColumnElement[datetime], user_id: ColumnElement[int], since: date,
+    def in_days(self, start: SQLColumnExpression[datetime], user_id: SQLColumnExpression[int], since: date,
                 until: date) -> ColumnElement[bool]:
         """``start`` lies on a local day ``since`` … ``until`` (inclusive) of its owner's zone."""
         first, after = since, until + timedelta(days=1)

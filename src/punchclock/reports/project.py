@@ -11,7 +11,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Subquery, and_, case, func, literal, select, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    SQLColumnExpression,
+    Subquery,
+    and_,
+    case,
+    func,
+    literal,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from punchclock.domain import access, rates
@@ -174,7 +185,7 @@ def _tasks_page(db: Session, per_task: Subquery, project_id: int, *, order: str,
     """One page of every live task; null assignees and amounts sort last in both directions, ties by id."""
     assignee = User.__table__.alias("assignee")
     seconds = func.coalesce(per_task.c.seconds, 0)
-    keys: dict[str, ColumnElement[Any] | None] = {
+    keys: dict[str, SQLColumnExpression[Any] | None] = {
         "name": func.lower(Task.name),
         "assignee": func.lower(assignee.c.fullname),
         "duration": seconds,

@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Select,
+    SQLColumnExpression,
     and_,
     case,
     exists,
@@ -109,7 +110,7 @@ def owner_zones(db: Session, workspace_id: int) -> OwnerZones:
     return OwnerZones(zones)
 
 
-def _ids(column: ColumnElement[Any], f: IdFilter, none: ColumnElement[bool] | None = None) -> ColumnElement[bool]:
+def _ids(column: SQLColumnExpression[Any], f: IdFilter, none: ColumnElement[bool] | None = None) -> ColumnElement[bool]:
     parts: list[ColumnElement[bool]] = []
     if f.ids:
         parts.append(column.in_(sorted(f.ids)))
@@ -143,7 +144,7 @@ def accepted_owners(db: Session, filters: ReportFilters) -> set[int] | None:
     return owners
 
 
-def rounded_seconds(ctx: ReportContext, filters: ReportFilters) -> ColumnElement[int]:
+def rounded_seconds(ctx: ReportContext, filters: ReportFilters) -> SQLColumnExpression[int]:
     """Each entry's duration, rounded per the workspace rule when asked (20-workspaces §1.1, O-71)."""
     d = TimeEntry.duration
     step = ctx.workspace.rounding_minutes * 60
@@ -157,7 +158,7 @@ def rounded_seconds(ctx: ReportContext, filters: ReportFilters) -> ColumnElement
     return ((d + step // 2) // step) * step
 
 
-def entries(db: Session, ctx: ReportContext, filters: ReportFilters) -> Select[Any]:
+def entries(db: Session, ctx: ReportContext, filters: ReportFilters) -> Select[*tuple[Any, ...]]:
     """Visible, stopped entries of the workspace passing every filter, with the columns reports sum."""
     seconds = rounded_seconds(ctx, filters)
     rate_cents = type_coerce(TimeEntry.rate, BigInteger)
@@ -176,7 +177,7 @@ def entries(db: Session, ctx: ReportContext, filters: ReportFilters) -> Select[A
         with_client = select(Project.id).where(Project.client_id.in_(sorted(f.ids)))
         without_client = or_(TimeEntry.project_id.is_(None),
                              TimeEntry.project_id.in_(select(Project.id).where(Project.client_id.is_(None))))
-        parts = [TimeEntry.project_id.in_(with_client)] if f.ids else []
+        parts: list[ColumnElement[bool]] = [TimeEntry.project_id.in_(with_client)] if f.ids else []
         if f.include_none:
             parts.append(without_client)
         conditions.append(or_(false(), *parts))
@@ -184,7 +185,7 @@ def entries(db: Session, ctx: ReportContext, filters: ReportFilters) -> Select[A
         conditions.append(_ids(TimeEntry.task_id, filters.task_ids))
     if filters.tag_ids is not None:
         f = filters.tag_ids
-        link = select(literal_column("1")).where(TimeEntryTag.time_entry_id == TimeEntry.id)
+        link: Select[Any] = select(literal_column("1")).where(TimeEntryTag.time_entry_id == TimeEntry.id)
         parts = [exists(link.where(TimeEntryTag.tag_id.in_(sorted(f.ids))))] if f.ids else []
         if f.include_none:
             parts.append(~exists(link))

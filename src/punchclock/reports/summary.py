@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, String, case, func, select
+from sqlalchemy import Select, SQLColumnExpression, String, case, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -150,7 +150,7 @@ def check_pair(grouping: Dimension, subgrouping: Dimension) -> None:
 def _grouped_rows(db: Session, entries: Select[Any], grouping: Dimension, subgrouping: Dimension,
                   distinct_rates: bool, with_entry_ids: bool) -> Sequence[Any]:
     base = entries.subquery()
-    keys: dict[Dimension, ColumnElement[Any]] = {
+    keys: dict[Dimension, SQLColumnExpression[Any]] = {
         Dimension.PROJECTS: base.c.project_id,
         Dimension.CLIENTS: Project.client_id,
         Dimension.USERS: base.c.user_id,

@@ -12,6 +12,7 @@ from punchclock.http.ids import MAX_ID, MAX_IDS, id_value
 __all__ = ["MAX_ID", "MAX_IDS", "parse_id", "parse_ids", "single_id"]
 
 M = TypeVar("M", bound=BaseModel)
+D = TypeVar("D", bound=bool | None)
 
 
 def parse_id(text: str) -> int:
@@ -38,7 +39,7 @@ def single_id(segment: str) -> int:
     return parse_id(segment)
 
 
-def flag(value: str | None, name: str, default: bool) -> bool:
+def flag(value: str | None, name: str, default: D) -> bool | D:
     if value is None or value == "":
         return default
     v = value.strip().lower()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import IO
 
 from fastapi import Request, Response
@@ -34,7 +34,7 @@ async def details_csv(request: Request) -> Response:
     display = params.display_hours(s.params)
     ctx, filters = s.ctx, s.filters
 
-    def rows(db: Session) -> Iterator[list[object]]:
+    def rows(db: Session) -> Iterator[Sequence[object]]:
         return csv.details_rows(detailed.every_row(db, ctx, filters, order=order, descending=desc), display,
                                 ctx.show_money)
 

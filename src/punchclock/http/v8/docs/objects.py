@@ -7,7 +7,7 @@ field added to an ``*_out`` function without being documented here fails tests/a
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeAlias, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
@@ -15,7 +15,7 @@ from pydantic.json_schema import SkipJsonSchema
 T = TypeVar("T")
 
 #: Optional, never null: absent when the server has no value.
-Opt = T | SkipJsonSchema[None]
+Opt: TypeAlias = T | SkipJsonSchema[None]
 
 Id = Annotated[int, Field(ge=1, json_schema_extra={"format": "int64"})]
 Timestamp = Annotated[str, Field(

@@ -10,7 +10,7 @@ fails if a FastAPI upgrade stops collecting them.
 from __future__ import annotations
 
 import copy
-from typing import Annotated, Any, ClassVar, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, TypedDict, TypeVar
 
 from pydantic import BaseModel, GetJsonSchemaHandler, create_model
 from pydantic.json_schema import JsonSchemaValue
@@ -71,7 +71,8 @@ class Wrapper(BaseModel):
 
 def wrapper(name: str, key: str, fields: type[BaseModel], description: str,
             rules: dict[str, Any] | None = None) -> type[Wrapper]:
-    model = create_model(name, __base__=Wrapper, __module__=__name__, **{key: (fields, ...)})
+    field_definitions: dict[str, Any] = {key: (fields, ...)}
+    model = create_model(name, __base__=Wrapper, __module__=__name__, **field_definitions)
     model.__doc__ = description
     model.wrapper_key = key
     model.inner_rules = rules or {}
@@ -94,7 +95,8 @@ def ok(model: Any = None, *, body: type[BaseModel] | None = None, schema: dict[s
         answer["content"] = {JSON: {"schema": schema}}
         return {200: answer}
     if body is not None:
-        model = Annotated[model, Publish[body]]
+        # A type form built at run time for FastAPI to walk; mypy accepts only static type expressions.
+        model = Annotated[model, Publish[body]]  # type: ignore[valid-type]
     answer["model"] = model
     return {200: answer}
 
@@ -117,6 +119,13 @@ def op(answer: Any = None, body: type[BaseModel] | None = None, *, body_required
     return kwargs
 
 
+class LiteralAnswer(TypedDict):
+    """``op(**...)`` arguments of an operation whose 200 answer is a literal JSON Schema."""
+
+    schema: dict[str, Any]
+    description: str
+
+
 #: ``DELETE`` answers: the ids removed, in a list.
-DELETED = {"schema": {"type": "array", "items": {"type": "integer", "format": "int64", "minimum": 1}},
+DELETED: LiteralAnswer = {"schema": {"type": "array", "items": {"type": "integer", "format": "int64", "minimum": 1}},
            "description": "The ids deleted, in a list."}

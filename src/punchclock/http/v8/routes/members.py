@@ -79,6 +79,6 @@ async def delete_workspace_user(workspace_user_id: WorkspaceUserId, actor: Curre
 
 
 @router.delete("/workspaces/{workspace_id}/leave", summary="Leave a workspace",
-               **op(**{**DELETED, "description": "The id of the membership removed, in a list."}))
+               **op(**DELETED | {"description": "The id of the membership removed, in a list."}))
 async def leave_workspace(workspace_id: WorkspaceId, actor: CurrentActor, db: DbSession) -> Response:
     return json_response([members.leave(db, actor, params.single_id(workspace_id))])
