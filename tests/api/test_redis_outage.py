@@ -124,3 +124,42 @@ def test_a_hung_redis_holds_one_request_per_retry_not_each(
         redis.resume()
     assert probe >= 1.9  # the socket timeout, once
     assert rest < 1.5  # ten requests that did not wait for Redis at all
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_real_two_worker_server_serves_through_a_redis_outage(
+    db_url: str, db: Session, redis: RedisServer, tmp_path: Path
+) -> None:
+    """`punchclock serve --workers 2` with shared buckets: Redis stopped and started again underneath it."""
+    from tests.live_server import fresh, live_server
+
+    user = make_user(db)
+    make_entry(db, user=user, start="2023-10-02T09:00:00Z", seconds=3600)
+    summary = {"workspace_id": user.default_workspace_id, "user_agent": "tests@example.org",
+               "since": "2023-10-02", "until": "2023-10-08"}
+    env = {"PUNCHCLOCK_ACCESS_LOG": "true", "PUNCHCLOCK_REDIS_URL": redis.url, "PUNCHCLOCK_RATE_LIMIT": "true",
+           "PUNCHCLOCK_LOGIN_THROTTLE": "true", "PUNCHCLOCK_REPORTS_RATE_PER_SECOND": "100",
+           "PUNCHCLOCK_REPORTS_BURST": "100"}
+    with live_server(db_url, tmp_path / "server.log", workers=2, env=env) as server:
+        server.wait_for_workers(2)
+        redis.kill()
+        answers = []
+        for _ in range(20):  # fresh connections: both workers answer some of them
+            me = fresh("GET", server.url("/api/v8/me"), headers=token_auth(user))
+            report = fresh("GET", server.url(SUMMARY), params=summary, headers=token_auth(user))
+            answers.append((me.status_code, me.json()["data"]["email"], report.status_code,
+                            report.json()["total_grand"]))
+        down = fresh("GET", server.url("/health"))
+        workers = {x["worker"] for x in server.access() if x["path"] == "/api/v8/me"}
+        log = server.log.read_text(errors="replace")
+        redis.start()
+        time.sleep(1.1)  # each worker tries Redis again at most once a second
+        up = [fresh("GET", server.url("/health")) for _ in range(6)]
+        after = fresh("GET", server.url("/api/v8/me"), headers=token_auth(user))
+    assert answers == [(200, user.email, 200, 3_600_000)] * 20
+    assert (down.status_code, down.json()) == DOWN
+    assert len(workers) == 2
+    assert "Traceback" not in log and " 500" not in log
+    assert 1 <= log.count(FALLBACK) <= 2  # one line per worker that noticed, not one per request
+    assert {(r.status_code, r.json()["redis"]) for r in up} == {(200, "ok")}
+    assert after.status_code == 200
