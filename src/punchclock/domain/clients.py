@@ -51,6 +51,7 @@ def create(db: Session, actor: Actor, changes: Mapping[str, Any]) -> Client:
     workspace = access.load_workspace(db, actor, workspace_id)
     if changes.get("name") is None:
         raise Invalid("name_blank")
+    locks.lock_names(db, workspace.id)
     client = Client(workspace_id=workspace.id)
     _apply(db, client, workspace, changes)
     db.add(client)

@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from punchclock.models import Workspace
+
 T = TypeVar("T")
 
 
@@ -26,6 +28,15 @@ def for_change(db: Session, stmt: Select[T], id_column: Any) -> Sequence[T]:
     return db.scalars(
         stmt.order_by(id_column).with_for_update(key_share=True).execution_options(populate_existing=True)
     ).all()
+
+
+def lock_names(db: Session, workspace_id: int) -> None:
+    """Before a new client, project or tag checks that its name is free: the workspace row is the lock.
+
+    Two requests creating one name would both see it free and race to the unique index, and the
+    loser would be told "conflict, retry" instead of the rule's "Name has already been taken".
+    """
+    lock_ids(db, Workspace, [workspace_id])
 
 
 def lock_ids(db: Session, model: Any, ids: Iterable[int]) -> None:

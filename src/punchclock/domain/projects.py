@@ -161,6 +161,7 @@ def create(db: Session, actor: Actor, changes: Mapping[str, Any]) -> Project:
             if not _is_set(changes, key):
                 effective[key] = getattr(template, key)
 
+    locks.lock_names(db, workspace.id)
     now = utcnow()
     project = Project(
         workspace_id=workspace.id, name="", active=True, is_private=True, template=False, auto_estimates=False,

@@ -41,6 +41,7 @@ def create(db: Session, actor: Actor, changes: Mapping[str, Any]) -> Tag:
     if workspace_id is None:
         raise Invalid("workspace_blank")
     workspace = access.load_workspace(db, actor, workspace_id)
+    locks.lock_names(db, workspace.id)
     tag = Tag(workspace_id=workspace.id, name=_clean_unique_name(db, workspace.id, changes.get("name")))
     db.add(tag)
     db.flush()

@@ -7,17 +7,21 @@ concurrent request just took, and the last admin of a workspace stays one.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, func, select, update
+import pytest
+from sqlalchemy import Engine, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from punchclock.models import Project, ProjectMember, Task, WorkspaceMember
+from punchclock.models import Client, Project, ProjectMember, Tag, Task, Workspace, WorkspaceMember
 from tests.api.v8.concurrency import at_once, direct, two_workers
 from tests.factories import add_member, add_project_user, make_task, make_team, make_user, token_auth
 from tests.live_server import LiveServer, fresh
@@ -171,3 +175,59 @@ class TestParallelDemotions:
                 assert refused in ([], [LAST_ADMIN]), refused
                 outcomes[(tuple(sorted(r.status_code for r in answers)), admins or 0)] += 1
         assert outcomes == {((200, 404), 1): ROUNDS}
+
+
+# -- creating one name at once ----------------------------------------------------------------------------
+
+CREATES = 6
+
+
+class TestParallelCreationsOfOneName:
+    @pytest.mark.parametrize("resource", ["tag", "client", "project"])
+    def test_one_wins_and_the_others_are_told_the_name_is_taken(
+        self, db_url: str, db: Session, tmp_path: Path, resource: str
+    ) -> None:
+        team = make_team(db)
+        headers, wid = token_auth(team.admin), team.ws.id
+        body = {resource: {"name": "Same name", "wid": wid}}
+        with two_workers(db_url, tmp_path) as server:
+            answers = at_once(CREATES, lambda _i: fresh("POST", server.url(f"/api/v8/{resource}s"),
+                                                          headers=headers, json=body))
+            listed = fresh("GET", server.url(f"/api/v8/workspaces/{wid}/{resource}s"), headers=headers).json()
+        refusals = Counter((r.status_code, tuple(r.json())) for r in answers if r.status_code != 200)
+        named = [x for x in listed if x["name"] == "Same name"]
+        assert (sum(r.status_code == 200 for r in answers), refusals, len(named)) == (
+            1, {(404, tuple(NAME_TAKEN)): CREATES - 1}, 1)
+
+
+#: Sessions of this database waiting for a lock (a row lock or a unique-index entry).
+_LOCK_WAITERS = text(
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+)
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+@pytest.mark.parametrize(("resource", "model"), [("tag", Tag), ("client", Client), ("project", Project)])
+def test_a_name_being_created_elsewhere_is_answered_as_taken_not_as_a_conflict(
+    db_url: str, db: Session, tmp_path: Path, resource: str, model: Any
+) -> None:
+    """Deterministic twin of the race above: another transaction creates the name, as a request would
+    (workspace row locked, row inserted) and holds it; our request must wait and then name the rule."""
+    team = make_team(db)
+    wid = team.ws.id
+    now = datetime.now(UTC)
+    with direct(db_url) as engine, two_workers(db_url, tmp_path) as server, engine.connect() as other:
+        other.execute(select(Workspace.id).where(Workspace.id == wid).with_for_update(key_share=True))
+        other.execute(insert(model).values(workspace_id=wid, name="Same name", created_at=now, updated_at=now))
+        with ThreadPoolExecutor(1) as pool:
+            pending = pool.submit(fresh, "POST", server.url(f"/api/v8/{resource}s"), headers=token_auth(team.admin),
+                                  json={resource: {"name": "same NAME", "wid": wid}})
+            deadline = time.monotonic() + 20
+            with engine.connect() as probe:
+                while not probe.scalar(_LOCK_WAITERS) and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                waited = bool(probe.scalar(_LOCK_WAITERS))
+            other.commit()
+            answer = pending.result(timeout=30)
+    assert waited
+    assert (answer.status_code, answer.json()) == (404, NAME_TAKEN)
