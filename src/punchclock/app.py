@@ -116,8 +116,10 @@ def _param_with_control(query: bytes) -> str | None:
         return None  # raw control bytes never reach us: the HTTP parser refuses them
     for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True, encoding="utf-8",
                                  errors="replace"):
-        if has_control(name) or has_control(value):
-            return name if not has_control(name) else "parameter"
+        if has_control(name):
+            return "parameter"  # never echo a control character back in the error
+        if has_control(value):
+            return name
     return None
 
 

@@ -22,7 +22,7 @@ from punchclock.domain.actor import Actor
 from punchclock.domain.errors import RateLimited, Unauthenticated
 from punchclock.domain.security import digest, new_session_secret, verify_password
 from punchclock.domain.validation import has_control
-from punchclock.http.loginthrottle import account_key, login_throttle
+from punchclock.http.loginthrottle import account_key
 from punchclock.http.ratelimit import Rate
 from punchclock.models import AuthSession, User, Workspace, WorkspaceMember
 from punchclock.models._common import utcnow
@@ -115,7 +115,7 @@ async def _authenticate(request: Request, db: Session, cookie_names: tuple[str, 
 
 async def _password_user(request: Request, db: Session, email: str, password: str) -> User:
     account = account_key(email)
-    login_throttle(request.app.state).check(client_ip(request), account)
+    request.app.state.login_throttle.check(client_ip(request), account)
     # argon2 takes tens of milliseconds by design, so it runs in a thread. The lookup uses its own
     # short connection: no request transaction may stay open across an await (see http/routing.py).
     # Session.get_bind() is typed Engine | Connection; app.py's sessionmakers are bound to the Engine.
@@ -186,7 +186,7 @@ async def _charged(
     try:
         user, method, actor = await attempt
     except Unauthenticated as exc:
-        login_throttle(request.app.state).failed(ip, exc.account if isinstance(exc, BadPassword) else None)
+        request.app.state.login_throttle.failed(ip, exc.account if isinstance(exc, BadPassword) else None)
         wait = limiter.hit(f"{scope}ip:{ip}", rate)
         if wait:
             raise RateLimited(wait) from None

@@ -16,7 +16,6 @@ from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from punchclock.http import wire
-from punchclock.http.loginthrottle import login_throttle
 from punchclock.http.ratelimit import RedisLimiter
 
 log = logging.getLogger("punchclock")
@@ -43,7 +42,7 @@ def _check(request: Request) -> dict[str, str]:
 
 def _redis_limiter(state: Any) -> RedisLimiter | None:
     """The request buckets' Redis, else the login throttle's (it has one even with rate limits off)."""
-    for limiter in (state.limiter, login_throttle(state).limiter):
+    for limiter in (state.limiter, state.login_throttle.limiter):
         if isinstance(limiter, RedisLimiter):
             return limiter
     return None

@@ -30,7 +30,6 @@ does not follow ``PUNCHCLOCK_RATE_LIMIT``, which private deployments turn off fo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from punchclock.config import Settings
 from punchclock.domain.errors import RateLimited
@@ -70,12 +69,6 @@ class LoginThrottle:
 def account_key(name: str) -> str:
     """The account part of a bucket key, normalised as the e-mail lookup is."""
     return name.strip().lower()
-
-
-def login_throttle(state: Any) -> LoginThrottle:
-    """The app's throttle, made by ``create_app`` beside the request limiter."""
-    throttle: LoginThrottle = state.login_throttle
-    return throttle
 
 
 def _storage(settings: Settings, request_limiter: Limiter) -> Limiter:
