@@ -1,26 +1,38 @@
 """API throughput and latency of punchclock against a bare ASGI app on the same uvicorn stack.
 
-    .venv/bin/python bench/api.py [--duration 10] [--connections 1,32] [--tool wrk|httpx] [--no-append]
+    .venv/bin/python bench/api.py [--duration 10] [--connections 1,32] [--db sqlite|postgres]
+                                  [--proxy-delay-ms MS] [--tool wrk|httpx] [--stack auto|h11] [--no-append]
 
-Starts two servers on free 127.0.0.1 ports, each one uvicorn worker with the same defaults
+Starts three servers on free 127.0.0.1 ports, each one uvicorn worker with the same defaults
 (uvloop and httptools when installed, no access log):
 
-* punchclock (``python -m punchclock serve``) on a SQLite file in a temporary directory, rate limit off;
+* punchclock (``python -m punchclock serve``), rate limit off, on a SQLite file in a temporary
+  directory (``--db sqlite``, the default) or on a PostgreSQL database ``punchclock_bench_api``
+  (``--db postgres``), created next to the admin database PUNCHCLOCK_BENCH_PG_URL (default
+  ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``) and dropped at the end. With
+  ``--proxy-delay-ms MS`` (postgres only) the server reaches PostgreSQL through bench/proxy.py,
+  which adds MS each way to every database round trip;
 * ``bare``: a raw ASGI app answering every request with a small JSON body, the ceiling any
   framework on this stack can reach;
 * a reference FastAPI app with one ``async def`` route returning the same body: the framework's own
   ceiling, shown as the last row of each concurrency level.
 
-Then measures requests per second and p50/p99 latency for
+Seeds one user per connection (straight into the database, with the app's own sign-up code and one
+shared password hash); the first one owns 25 projects and 500 entries in October 2023, created
+through the API, a few requests at a time. Then measures requests per second and p50/p99 latency,
+at 1 and 32 concurrent connections, of these requests, with their targets (issue: at 32 connections,
+one worker, SQLite; ratio = our requests/s over the bare app's in the same run):
 
-* ``GET /api/v8/me`` (token auth, one user row);
-* start + stop: ``POST /api/v8/time_entries/start`` then ``PUT /api/v8/time_entries/{id}/stop``,
-  counted as pairs (each connection has its own user, so pairs do not interfere);
-* ``GET /api/v8/time_entries`` over a range holding 200 entries;
+    GET /api/v8/me                                  >= 35% of bare
+    GET /api/v8/time_entries (range of 500 entries) >= 400 req/s and p99 < 150 ms
+    start + stop (POST /time_entries/start, then    >= 15% of bare (a pair is two requests;
+      PUT /time_entries/{id}/stop, own user each)      each connection has its own user)
+    GET /api/v8/workspaces/{wid}/projects (25)      >= 25% of bare
 
-at 1 and 32 concurrent connections, prints a table with the ratio ours/bare (requests per second;
-a pair is two requests) and appends the figures, the date and the git commit to bench/results/api.md.
-Uses wrk (with a generated Lua script) when it is installed, else an asyncio httpx load generator.
+On PostgreSQL the figures are recorded, with no target. Prints a table with the ratio ours/bare and
+each row's verdict, and appends the figures, the database, the date and the git commit to
+bench/results/api.md. Uses wrk (with a generated Lua script) when it is installed, else an asyncio
+httpx load generator.
 """
 
 from __future__ import annotations
@@ -29,6 +41,7 @@ import argparse
 import asyncio
 import base64
 import json
+import math
 import os
 import platform
 import shutil
@@ -39,20 +52,26 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import _results  # bench/_results.py (scripts run with bench/ on sys.path)
+from _database import drop_database, fresh_database, host_port, server_version, via_proxy
+from proxy import running_proxy
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "api.md"
 LIST_RANGE = ("2023-10-01T00:00:00+00:00", "2023-11-01T00:00:00+00:00")
-LIST_ENTRIES = 200
-TARGET = 0.35
+LIST_ENTRIES = 500
+PROJECTS = 25
+PG_DB_NAME = "punchclock_bench_api"
+TARGET_CONNECTIONS = 32  # the targets hold at this concurrency; other levels are recorded only
+SEED_THREADS = 8  # SQLite gains little from it; behind the proxy the delays overlap
 
 
 # -- the bare ASGI app ------------------------------------------------------------------------------
@@ -156,26 +175,55 @@ def call(base: str, method: str, path: str, body: Any = None, token: str | None 
         return json.loads(r.read())
 
 
-def signup(base: str, n: int) -> str:
-    user = call(base, "POST", "/api/v8/signups", {"user": {"email": f"bench{n}@example.org",
-                                                           "password": "bench-password", "created_with": "bench"}})
-    return str(user["data"]["api_token"])
+def sign_up(db_url: str, users: int) -> list[str]:
+    """The api tokens of ``users`` users made as ``POST /signups`` makes them, sharing one password hash.
+
+    Straight into the database (not through the proxy): through the API every sign-up computes its
+    own argon2 hash, a third of a second each on a busy 2-CPU machine.
+    """
+    from sqlalchemy.orm import Session
+
+    from punchclock.db.engine import make_engine
+    from punchclock.domain import security
+    from punchclock.domain.users import Signup, signup
+
+    password_hash = security.hash_password("bench-password")
+    engine = make_engine(db_url)
+    try:
+        with Session(engine) as db, db.begin():
+            return [signup(db, Signup(email=f"bench{n}@example.org", password="bench-password", timezone="Etc/UTC",
+                                      fullname=None), password_hash).api_token for n in range(users)]
+    finally:
+        engine.dispose()
 
 
-def arrange(base: str, users: int) -> list[str]:
-    """``users`` tokens; the first user owns a project and 200 entries in LIST_RANGE."""
-    tokens = [signup(base, n) for n in range(users)]
-    wid = call(base, "GET", "/api/v8/me", token=tokens[0])["data"]["default_wid"]
-    pid = call(base, "POST", "/api/v8/projects", {"project": {"name": "Bench", "wid": wid}}, tokens[0])["data"]["id"]
-    for i in range(LIST_ENTRIES):
-        day, slot = divmod(i, 8)
-        start = f"2023-10-{day + 2:02d}T{8 + slot:02d}:00:00+00:00"
+def parallel(fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
+    with ThreadPoolExecutor(SEED_THREADS) as pool:
+        return list(pool.map(fn, items))
+
+
+def arrange(base: str, db_url: str, users: int) -> tuple[list[str], int]:
+    """(``users`` tokens, workspace id); the first user owns PROJECTS projects and LIST_ENTRIES entries,
+    created through the API (a few requests at a time: the proxy's delay would add up otherwise)."""
+    tokens = sign_up(db_url, users)
+    owner = tokens[0]
+    wid = call(base, "GET", "/api/v8/me", token=owner)["data"]["default_wid"]
+    pids = parallel(lambda n: call(base, "POST", "/api/v8/projects", {
+        "project": {"name": f"Project {n:02d}", "wid": wid}}, owner)["data"]["id"], range(PROJECTS))
+
+    def entry(i: int) -> None:
+        day, slot = divmod(i, 20)  # 20 half-hour entries a day from Oct 2
+        start = f"2023-10-{day + 2:02d}T{8 + slot // 2:02d}:{30 * (slot % 2):02d}:00+00:00"
         call(base, "POST", "/api/v8/time_entries", {"time_entry": {
-            "description": f"Entry {i}", "pid": pid, "start": start, "duration": 3000, "created_with": "bench",
-        }}, tokens[0])
-    listed = call(base, "GET", list_path(), token=tokens[0])
+            "description": f"Entry {i}", "pid": pids[i % PROJECTS], "start": start, "duration": 1500,
+            "created_with": "bench"}}, owner)
+
+    parallel(entry, range(LIST_ENTRIES))
+    listed = call(base, "GET", list_path(), token=owner)
     assert len(listed) == LIST_ENTRIES, f"expected {LIST_ENTRIES} entries in range, got {len(listed)}"
-    return tokens
+    projects = call(base, "GET", f"/api/v8/workspaces/{wid}/projects", token=owner)
+    assert len(projects) == PROJECTS, f"expected {PROJECTS} projects, got {len(projects)}"
+    return tokens, wid
 
 
 def list_path() -> str:
@@ -199,12 +247,32 @@ class Result:
         return self.requests / self.seconds
 
 
+@dataclass(frozen=True)
+class Goal:
+    """A request's target at TARGET_CONNECTIONS: a share of the bare app's req/s, req/s, p99 latency."""
+
+    of_bare: float = 0.0
+    rps: float = 0.0
+    p99_ms: float = math.inf
+
+    def __str__(self) -> str:
+        parts = [f">= {self.of_bare:.0%} of bare" if self.of_bare else "", f">= {self.rps:g} req/s" if self.rps else "",
+                 f"p99 < {self.p99_ms:g} ms" if self.p99_ms < math.inf else ""]
+        return " and ".join(p for p in parts if p)
+
+    def met(self, ours: Result, bare: Result) -> bool:
+        return ours.rps >= self.of_bare * bare.rps and ours.rps >= self.rps and ours.p99_ms < self.p99_ms
+
+
 @dataclass
 class Scenario:
     name: str
     path: str
     kind: str  # "get" or "pair"
-    target: str  # "bare" or "ours"
+    goal: Goal | None = None  # None: a reference, not one of ours
+
+
+Row = tuple[Scenario, int, Result, Result]  # scenario, connections, ours, bare
 
 
 LUA_GET = """
@@ -318,28 +386,112 @@ def measure(tool: str, base: str, scenario: Scenario, connections: int, duration
 git_commit = _results.git_commit
 
 
-def table(rows: list[tuple[str, int, Result, Result, bool]]) -> str:
-    """Markdown table; ``rows`` = (name, connections, ours, bare, is_pair)."""
+def verdict(sc: Scenario, conns: int, ours: Result, bare: Result, targets: bool) -> str:
+    if sc.goal is None:
+        return "reference"
+    if not targets:
+        return "recorded, no target"
+    if conns != TARGET_CONNECTIONS:
+        return f"(target at {TARGET_CONNECTIONS} conn.)"
+    return f"{sc.goal}: {'met' if sc.goal.met(ours, bare) else '**missed**'}"
+
+
+def table(rows: list[Row], targets: bool) -> str:
+    """Markdown table; ``targets``: judge each row against its goal (else: recorded, no target)."""
     lines = [
-        "| Endpoint | Conn. | Ours req/s | Bare req/s | Ours/bare | Ours p50 ms | Ours p99 ms | Bare p50 ms "
-        "| Bare p99 ms | Errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| Request | Conn. | Ours req/s | Bare req/s | Ours/bare | Ours p50 ms | Ours p99 ms | Bare p50 ms "
+        "| Bare p99 ms | Errors | Target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    for name, conns, ours, bare, pair in rows:
-        label = f"{name} ({ours.rps / 2:,.0f} pairs/s)" if pair else name
-        ratio = ours.rps / bare.rps
-        flag = "" if ratio >= TARGET or name.startswith("reference") else " (below target)"
+    for sc, conns, ours, bare in rows:
+        label = f"{sc.name} ({ours.rps / 2:,.0f} pairs/s)" if sc.kind == "pair" else sc.name
         lines.append(
-            f"| {label} | {conns} | {ours.rps:,.0f} | {bare.rps:,.0f} | {ratio:.0%}{flag} | {ours.p50_ms:.2f} "
-            f"| {ours.p99_ms:.2f} | {bare.p50_ms:.2f} | {bare.p99_ms:.2f} | {ours.errors} |"
+            f"| {label} | {conns} | {ours.rps:,.0f} | {bare.rps:,.0f} | {ours.rps / bare.rps:.0%} "
+            f"| {ours.p50_ms:.2f} | {ours.p99_ms:.2f} | {bare.p50_ms:.2f} | {bare.p99_ms:.2f} | {ours.errors} "
+            f"| {verdict(sc, conns, ours, bare, targets)} |"
         )
     return "\n".join(lines)
 
 
-def main() -> None:
+def scenarios(wid: int) -> list[Scenario]:
+    """Ours, in the order of the issue's table, with their targets."""
+    return [
+        Scenario("GET /api/v8/me", "/api/v8/me", "get", Goal(of_bare=0.35)),
+        Scenario(f"GET /api/v8/time_entries ({LIST_ENTRIES} entries)", list_path(), "get",
+                 Goal(rps=400, p99_ms=150)),
+        Scenario("start + stop", "", "pair", Goal(of_bare=0.15)),
+        Scenario(f"GET /api/v8/workspaces/{{wid}}/projects ({PROJECTS} projects)",
+                 f"/api/v8/workspaces/{wid}/projects", "get", Goal(of_bare=0.25)),
+    ]
+
+
+BARE = Scenario("bare ASGI JSON", "/", "get")
+REFERENCE = Scenario("reference: FastAPI, one async route", "/", "get")
+
+
+@contextmanager
+def database(kind: str, delay_ms: float | None, work: Path) -> Iterator[tuple[str, str]]:
+    """(URL the server uses, URL of the database): a SQLite file in ``work``, or a fresh PostgreSQL
+    database, dropped afterwards, that the server reaches through bench/proxy.py when ``delay_ms``."""
+    if kind == "sqlite":
+        url = f"sqlite:///{work / 'bench.db'}"
+        yield url, url
+        return
+    url = fresh_database(PG_DB_NAME)
+    try:
+        if delay_ms is None:
+            yield url, url
+        else:
+            with running_proxy(*host_port(url), delay_ms) as port:
+                yield via_proxy(url, port), url
+    finally:
+        drop_database(PG_DB_NAME)
+
+
+def run(args: argparse.Namespace, levels: list[int], work: Path) -> tuple[list[Row], str]:
+    """Starts the three servers, seeds, measures every level; (table rows, database version)."""
+    http, loop = ("h11", "asyncio") if args.stack == "h11" else ("auto", "auto")
+    ports = free_port(), free_port(), free_port()
+    ours, bare, fastapi = (f"http://127.0.0.1:{port}" for port in ports)
+    me, stack = str(Path(__file__).resolve()), ["--stack", args.stack]  # bare and reference on the same stack
+    results: dict[tuple[str, int], Result] = {}
+    with ExitStack() as resources:
+        server_url, db_url = resources.enter_context(database(args.db, args.proxy_delay_ms, work))
+        # PUNCHCLOCK_DB_WORK passes through, to compare where the database work runs (thread / inline).
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PUNCHCLOCK_") or k == "PUNCHCLOCK_DB_WORK"}
+        env.update(PUNCHCLOCK_DATABASE_URL=server_url, PUNCHCLOCK_RATE_LIMIT="false")
+        resources.enter_context(process(
+            [sys.executable, "-m", "punchclock", "serve", "--host", "127.0.0.1", "--port", str(ports[0]),
+             "--workers", "1", "--no-access-log", "--http", http, "--loop", loop], env, work / "ours.log",
+            ours + "/health"))
+        resources.enter_context(process([sys.executable, me, "--serve-bare", str(ports[1]), *stack], env,
+                                       work / "bare.log", bare + "/"))
+        resources.enter_context(process([sys.executable, me, "--serve-fastapi", str(ports[2]), *stack], env,
+                                       work / "fastapi.log", fastapi + "/"))
+        backend = server_version(db_url)
+        started = time.perf_counter()
+        tokens, wid = arrange(ours, db_url, max(levels))
+        print(f"{backend}: seeded {max(levels)} users, {PROJECTS} projects, {LIST_ENTRIES} entries "
+              f"in {time.perf_counter() - started:.1f} s", flush=True)
+        ours_scenarios = scenarios(wid)
+        for conns in levels:
+            for sc, base in [(BARE, bare), (REFERENCE, fastapi), *((sc, ours) for sc in ours_scenarios)]:
+                results[(sc.name, conns)] = measure(args.tool, base, sc, conns, args.duration, tokens, work)
+                print(f"{sc.name}, {conns} conn.: {results[(sc.name, conns)].rps:,.0f} req/s", flush=True)
+    rows = [(sc, conns, results[(sc.name, conns)], results[(BARE.name, conns)])
+            for conns in levels for sc in [*ours_scenarios, REFERENCE]]
+    return rows, backend
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement (default 10)")
     parser.add_argument("--connections", default="1,32", help="comma-separated concurrency levels")
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite",
+                        help=f"punchclock's database: a temporary SQLite file, or a fresh PostgreSQL database "
+                             f"{PG_DB_NAME} (dropped afterwards)")
+    parser.add_argument("--proxy-delay-ms", type=float, metavar="MS",
+                        help="postgres only: reach PostgreSQL through bench/proxy.py, MS added each way")
     parser.add_argument("--tool", choices=("wrk", "httpx"), default="wrk" if shutil.which("wrk") else "httpx")
     parser.add_argument("--no-append", action="store_true", help=f"do not append to {RESULTS.relative_to(ROOT)}")
     parser.add_argument("--stack", choices=("auto", "h11"), default="auto",
@@ -348,6 +500,13 @@ def main() -> None:
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--serve-fastapi", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.proxy_delay_ms is not None and args.db != "postgres":
+        parser.error("--proxy-delay-ms needs --db postgres")
+    return args
+
+
+def main() -> None:
+    args = parse_args()
     http, loop = ("h11", "asyncio") if args.stack == "h11" else ("auto", "auto")
     if args.serve_bare:
         serve_bare(args.serve_bare, http, loop)
@@ -356,59 +515,23 @@ def main() -> None:
         serve_fastapi(args.serve_fastapi, http, loop)
         return
     levels = [int(c) for c in args.connections.split(",")]
-
-    scenarios = [
-        Scenario("GET /api/v8/me", "/api/v8/me", "get", "ours"),
-        Scenario("start + stop", "", "pair", "ours"),
-        Scenario(f"GET /api/v8/time_entries ({LIST_ENTRIES} entries)", list_path(), "get", "ours"),
-    ]
-    bare_scenario = Scenario("bare ASGI JSON", "/", "get", "bare")
-    reference = Scenario("reference: FastAPI, one async route", "/", "get", "fastapi")
-
     with tempfile.TemporaryDirectory(prefix="punchclock-bench-") as tmp:
-        work = Path(tmp)
-        ours_port, bare_port, fastapi_port = free_port(), free_port(), free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PUNCHCLOCK_")}
-        env.update(PUNCHCLOCK_DATABASE_URL=f"sqlite:///{work / 'bench.db'}", PUNCHCLOCK_RATE_LIMIT="false")
-        ours_cmd = [sys.executable, "-m", "punchclock", "serve", "--host", "127.0.0.1", "--port", str(ours_port),
-                    "--workers", "1", "--no-access-log", "--http", http, "--loop", loop]
-        stack = ["--stack", args.stack]
-        bare_cmd = [sys.executable, str(Path(__file__).resolve()), "--serve-bare", str(bare_port), *stack]
-        fastapi_cmd = [sys.executable, str(Path(__file__).resolve()), "--serve-fastapi", str(fastapi_port), *stack]
-        ours_base, bare_base = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{bare_port}"
-        fastapi_base = f"http://127.0.0.1:{fastapi_port}"
-
-        results: dict[tuple[str, int], Result] = {}
-        with process(ours_cmd, env, work / "ours.log", ours_base + "/health"), \
-                process(bare_cmd, env, work / "bare.log", bare_base + "/"), \
-                process(fastapi_cmd, env, work / "fastapi.log", fastapi_base + "/"):
-            tokens = arrange(ours_base, max(levels))
-            for conns in levels:
-                results[("bare", conns)] = measure(args.tool, bare_base, bare_scenario, conns, args.duration, tokens,
-                                                   work)
-                print(f"bare ASGI JSON, {conns} conn.: {results[('bare', conns)].rps:,.0f} req/s", flush=True)
-                results[(reference.name, conns)] = measure(args.tool, fastapi_base, reference, conns, args.duration,
-                                                           tokens, work)
-                print(f"{reference.name}, {conns} conn.: {results[(reference.name, conns)].rps:,.0f} req/s",
-                      flush=True)
-                for sc in scenarios:
-                    results[(sc.name, conns)] = measure(args.tool, ours_base, sc, conns, args.duration, tokens, work)
-                    print(f"{sc.name}, {conns} conn.: {results[(sc.name, conns)].rps:,.0f} req/s", flush=True)
-
-    rows = [(sc.name, conns, results[(sc.name, conns)], results[("bare", conns)], sc.kind == "pair")
-            for conns in levels for sc in [*scenarios, reference]]
-    report = table(rows)
+        rows, backend = run(args, levels, Path(tmp))
+    targets = args.db == "sqlite"
+    report = table(rows, targets)
     tool = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split(" [")[0] \
         if args.tool == "wrk" else "httpx (asyncio)"
+    proxied = f" through bench/proxy.py (+{args.proxy_delay_ms:g} ms each way)" if args.proxy_delay_ms else ""
     import uvicorn
 
     header = (
-        f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {git_commit()}\n\n"
+        f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {backend}{proxied}, commit {git_commit()}\n\n"
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, uvicorn {uvicorn.__version__} "
         f"({'h11 + asyncio' if args.stack == 'h11' else 'httptools + uvloop'}), 1 worker, "
-        f"SQLite, rate limit off; {tool}, {args.duration} s per figure after a 1 s warm-up; "
-        f"ratio = requests/s over the bare ASGI app's (a start + stop pair is 2 requests; target "
-        f">= {TARGET:.0%}).\n"
+        f"{backend}{proxied}, rate limit off; {tool}, {args.duration} s per figure after a 1 s warm-up; "
+        f"ratio = requests/s over the bare ASGI app's (a start + stop pair is 2 requests). "
+        + (f"Targets at {TARGET_CONNECTIONS} connections (issue)." if targets
+           else "On PostgreSQL the figures are recorded, with no target.") + "\n"
     )
     print()
     print(header)

@@ -1,7 +1,7 @@
 """Throughput and latency of a realistic request mix at several client counts, on 1 and 2 workers on PostgreSQL.
 
     .venv/bin/python bench/load.py [--workers 1,2] [--clients 1,8,32] [--duration 20] [--db-url URL]
-                                   [--procs 2] [--keep-db] [--no-append]
+                                   [--procs 2] [--proxy-delay-ms MS] [--keep-db] [--no-append]
 
 Without --db-url it (re)creates the PostgreSQL database ``punchclock_load`` next to the admin database
 PUNCHCLOCK_BENCH_PG_URL (default ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``), migrates
@@ -9,6 +9,11 @@ it, and drops it afterwards unless --keep-db. Then, for each worker count, it st
 ``python -m punchclock serve --workers N`` (rate limit and access log off) and, for each client count,
 drives the mix below for --duration seconds after a warm-up: one user and one keep-alive connection
 per client, clients spread over --procs load-generator processes (asyncio + httpx each).
+
+With --proxy-delay-ms MS, each worker count is measured twice in the same run: direct to PostgreSQL,
+then with the server's PUNCHCLOCK_DATABASE_URL pointed at bench/proxy.py (same database), which adds MS
+each way (2 x MS per database round trip, as a database on another host would). The proxy runs in
+its own process on the same CPUs, so the proxied figure also pays for its (small) CPU time.
 
 Every client has the same seeded data: 2 projects, 3 tags, 40 entries in October 2023 (read by the
 list and the reports), and 5 entries in January 2024 that its updates edit; created entries land in
@@ -21,8 +26,10 @@ list and the reports), and 5 entries in January 2024 that its updates edit; crea
 
 Prints requests/s, p50/p99 latency, errors (status >= 400, timeouts, connection errors) and how the
 client connections were split over the workers (``ss``, mid-run) per (workers, clients), the
-2-worker/1-worker throughput ratio per client count (target >= 1.7), and appends them with the date
-and git commit to bench/results/load.md.
+2-worker/1-worker throughput ratio per client count (target >= 1.7, 0 errors) and, with
+--proxy-delay-ms, a table clients | direct req/s | proxied req/s | proxied/direct | errors (target: one
+worker proxied >= 70% of its direct throughput, 0 errors at 1, 8 and 32 clients). Appends them with
+the date and git commit to bench/results/load.md.
 """
 
 from __future__ import annotations
@@ -53,12 +60,14 @@ from typing import Any
 import httpx
 
 import _results  # bench/_results.py (scripts run with bench/ on sys.path)
+from _database import drop_database, fresh_database, host_port, server_version, via_proxy
+from proxy import running_proxy
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "load.md"
-ADMIN_URL = os.environ.get("PUNCHCLOCK_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 DB_NAME = "punchclock_load"
 TARGET = 1.7
+PROXY_TARGET = 0.7  # one worker, proxied over direct
 WARMUP = 2.0
 SEED_ENTRIES = 40
 EDITABLE_ENTRIES = 5
@@ -67,47 +76,7 @@ MIX = {"me": 25, "list": 20, "projects": 10, "timer": 20, "create": 10, "update"
 TAGS = ("billable", "meeting", "review")
 
 
-# -- database and server ----------------------------------------------------------------------------
-
-def fresh_database() -> tuple[str, str]:
-    """(url of a newly created ``punchclock_load``, admin url); an existing one is dropped first."""
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{DB_NAME}"'))
-    finally:
-        admin.dispose()
-    return ADMIN_URL.rsplit("/", 1)[0] + "/" + DB_NAME, ADMIN_URL
-
-
-def drop_database(admin_url: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
-
-def server_version(url: str) -> str:
-    from sqlalchemy import create_engine, text
-
-    from punchclock.db.engine import normalize_url
-
-    engine = create_engine(normalize_url(url))
-    try:
-        with engine.connect() as conn:
-            if engine.dialect.name == "sqlite":
-                return "SQLite " + str(conn.execute(text("SELECT sqlite_version()")).scalar())
-            return "PostgreSQL " + str(conn.execute(text("SHOW server_version")).scalar()).split()[0]
-    finally:
-        engine.dispose()
-
+# -- server ---------------------------------------------------------------------------------------
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -119,7 +88,8 @@ def free_port() -> int:
 def server(db_url: str, workers: int, log: Path) -> Iterator[str]:
     """`punchclock serve --workers N` in its own process group; yields the base URL once /health answers."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PUNCHCLOCK_")}
+    # PUNCHCLOCK_DB_WORK passes through, to compare where the database work runs (thread / inline).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PUNCHCLOCK_") or k == "PUNCHCLOCK_DB_WORK"}
     env.update(PUNCHCLOCK_DATABASE_URL=db_url, PUNCHCLOCK_RATE_LIMIT="false", PUNCHCLOCK_ACCESS_LOG="false")
     base = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
@@ -302,9 +272,11 @@ class Result:
     error_kinds: Counter[str]
     op_ms: dict[str, tuple[int, float]]  # operation -> (requests, median ms)
     split: str  # client connections per worker process, mid-run
+    proxied: bool = False  # the server reached the database through bench/proxy.py
 
 
-def measure(base: str, accounts: list[Account], workers: int, clients: int, duration: float, procs: int) -> Result:
+def measure(base: str, accounts: list[Account], workers: int, clients: int, duration: float, procs: int,
+            proxied: bool = False) -> Result:
     procs = max(1, min(procs, clients))
     shares: list[list[tuple[int, Account]]] = [[] for _ in range(procs)]
     for n in range(clients):
@@ -334,7 +306,7 @@ def measure(base: str, accounts: list[Account], workers: int, clients: int, dura
     qs = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99 or [0.0] * 99
     op_ms = {op: (len(v), statistics.median(v) * 1000) for op, v in sorted(by_op.items())}
     return Result(workers, clients, len(latencies) / duration, qs[49] * 1000, qs[98] * 1000, sum(errors.values()),
-                  errors, op_ms, split)
+                  errors, op_ms, split, proxied)
 
 
 def connections_per_worker(base: str) -> str:
@@ -362,13 +334,15 @@ def connections_per_worker(base: str) -> str:
 git_commit = _results.git_commit
 
 
-def tables(results: list[Result]) -> str:
-    lines = ["| Workers | Clients | Conns per worker | req/s | p50 ms | p99 ms | Errors |",
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+def tables(results: list[Result], delay_ms: float | None) -> str:
+    proxied = delay_ms is not None  # a DB path column
+    lines = [f"| Workers | Clients | {'DB path | ' * proxied}Conns per worker | req/s | p50 ms | p99 ms | Errors |",
+             "| ---: | ---: | " + "--- | " * proxied + "---: | ---: | ---: | ---: | ---: |"]
     for r in results:
-        lines.append(f"| {r.workers} | {r.clients} | {r.split} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} "
-                     f"| {r.errors} |")
-    by = {(r.workers, r.clients): r for r in results}
+        path = f"{'proxy' if r.proxied else 'direct'} | " if proxied else ""
+        lines.append(f"| {r.workers} | {r.clients} | {path}{r.split} | {r.rps:,.0f} | {r.p50_ms:.1f} "
+                     f"| {r.p99_ms:.1f} | {r.errors} |")
+    by = {(r.workers, r.clients): r for r in results if not r.proxied}
     pairs = sorted({c for w, c in by if (1, c) in by and (2, c) in by})
     if pairs:
         lines += ["", "| Clients | 1 worker req/s | 2 workers req/s | 2 / 1 |", "| ---: | ---: | ---: | ---: |"]
@@ -376,7 +350,45 @@ def tables(results: list[Result]) -> str:
             ratio = by[(2, c)].rps / by[(1, c)].rps
             flag = "" if ratio >= TARGET or c == 1 else f" (below {TARGET}x)"
             lines.append(f"| {c} | {by[(1, c)].rps:,.0f} | {by[(2, c)].rps:,.0f} | {ratio:.2f}x{flag} |")
+    if delay_ms is not None:
+        lines += ["", proxy_table(results, delay_ms)]
     return "\n".join(lines)
+
+
+def proxy_table(results: list[Result], delay_ms: float) -> str:
+    """Direct against proxied per (workers, clients); the target applies to one worker."""
+    direct = {(r.workers, r.clients): r for r in results if not r.proxied}
+    lines = [f"| Workers | Clients | Direct req/s | Proxied (+{delay_ms:g} ms each way) req/s | Proxied / direct "
+             "| Errors (direct / proxied) |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for p in (r for r in results if r.proxied):
+        d = direct[(p.workers, p.clients)]
+        ratio = p.rps / d.rps
+        flag = f" (below {PROXY_TARGET:.0%})" if p.workers == 1 and ratio < PROXY_TARGET else ""
+        errors = f"{d.errors} / {p.errors}" + (" (target: 0)" if d.errors or p.errors else "")
+        lines.append(f"| {p.workers} | {p.clients} | {d.rps:,.0f} | {p.rps:,.0f} | {ratio:.0%}{flag} | {errors} |")
+    return "\n".join(lines)
+
+
+def series(db_url: str, workers: int, accounts: list[Account], args: argparse.Namespace, proxied: bool,
+           log: Path) -> list[Result]:
+    """One server of ``workers`` on ``db_url``, measured at every client count; seeds ``accounts`` if empty."""
+    results = []
+    with server(db_url, workers, log) as base:
+        if not accounts:
+            print(f"arranging {max(args.clients)} users ...", flush=True)
+            accounts.extend(asyncio.run(arrange(base, max(args.clients))))
+        for clients in args.clients:
+            result = measure(base, accounts, workers, clients, args.duration, args.procs, proxied)
+            results.append(result)
+            print(f"{workers} worker(s), {'proxied' if proxied else 'direct'}, {clients:>2} clients "
+                  f"({result.split} per worker): {result.rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms, "
+                  f"p99 {result.p99_ms:.1f} ms, {result.errors} errors", flush=True)
+            print("    median ms per operation: " + ", ".join(
+                f"{op} {ms:.1f} ({count})" for op, (count, ms) in result.op_ms.items()), flush=True)
+            for what, count in result.error_kinds.most_common(5):
+                print(f"    {count} x {what}", flush=True)
+    return results
 
 
 def int_list(text: str) -> list[int]:
@@ -386,7 +398,7 @@ def int_list(text: str) -> list[int]:
     return values
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--workers", type=int_list, default=[1, 2], help="worker counts (default 1,2)")
     parser.add_argument("--clients", type=int_list, default=[1, 8, 32], help="client counts (default 1,8,32)")
@@ -394,41 +406,39 @@ def main() -> None:
     parser.add_argument("--db-url", help=f"database to use (default: a fresh PostgreSQL database {DB_NAME})")
     parser.add_argument("--procs", type=int, default=2, help="load-generator processes (default 2)")
     parser.add_argument("--keep-db", action="store_true", help=f"do not drop {DB_NAME} at the end")
+    parser.add_argument("--proxy-delay-ms", type=float, metavar="MS",
+                        help="also measure each worker count with the database behind bench/proxy.py, "
+                             "MS added each way")
     parser.add_argument("--no-append", action="store_true", help=f"do not append to {RESULTS.relative_to(ROOT)}")
     args = parser.parse_args()
+    from punchclock.db.engine import is_sqlite
 
+    if args.proxy_delay_ms is not None and args.db_url and is_sqlite(args.db_url):
+        parser.error("--proxy-delay-ms needs a PostgreSQL database")
+    return args
+
+
+def main() -> None:
+    args = parse_args()
     from punchclock.db.migrate import upgrade
 
-    admin_url = None
-    if args.db_url:
-        db_url = args.db_url
-    else:
-        db_url, admin_url = fresh_database()
+    db_url = args.db_url or fresh_database(DB_NAME)
     try:
         upgrade(db_url)
         backend = server_version(db_url)
+        print(f"database: {backend}", flush=True)
         results: list[Result] = []
         accounts: list[Account] = []
         log = Path(os.environ.get("TMPDIR", "/tmp")) / f"punchclock-load-{os.getpid()}.log"
         for workers in args.workers:
-            with server(db_url, workers, log) as base:
-                if not accounts:
-                    print(f"arranging {max(args.clients)} users on {backend} ...", flush=True)
-                    accounts = asyncio.run(arrange(base, max(args.clients)))
-                for clients in args.clients:
-                    result = measure(base, accounts, workers, clients, args.duration, args.procs)
-                    results.append(result)
-                    print(f"{workers} worker(s), {clients:>2} clients ({result.split} per worker): "
-                          f"{result.rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
-                          f"{result.errors} errors", flush=True)
-                    print("    median ms per operation: " + ", ".join(
-                        f"{op} {ms:.1f} ({count})" for op, (count, ms) in result.op_ms.items()), flush=True)
-                    for what, count in result.error_kinds.most_common(5):
-                        print(f"    {count} x {what}", flush=True)
+            results += series(db_url, workers, accounts, args, False, log)
+            if args.proxy_delay_ms is not None:
+                with running_proxy(*host_port(db_url), args.proxy_delay_ms) as port:
+                    results += series(via_proxy(db_url, port), workers, accounts, args, True, log)
         log.unlink(missing_ok=True)
     finally:
-        if admin_url and not args.keep_db:
-            drop_database(admin_url)
+        if not args.db_url and not args.keep_db:
+            drop_database(DB_NAME)
 
     import uvicorn
 
@@ -438,9 +448,16 @@ def main() -> None:
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, uvicorn {uvicorn.__version__}, {backend}, "
         f"rate limit and access log off; {args.procs} httpx (asyncio) generator process(es), one user and one "
         f"keep-alive connection per client; {args.duration:g} s per figure after a {WARMUP:g} s warm-up. "
-        f"Mix (weights): {weights}. Target: 2 workers >= {TARGET}x one worker, 0 errors.\n"
+        f"Mix (weights): {weights}. Target: 2 workers >= {TARGET}x one worker, 0 errors."
     )
-    report = tables(results)
+    if args.proxy_delay_ms is not None:
+        header += (
+            f" Each worker count also ran with the server reaching the same database through bench/proxy.py "
+            f"(+{args.proxy_delay_ms:g} ms each way, so +{2 * args.proxy_delay_ms:g} ms per round trip); target: "
+            f"one worker proxied >= {PROXY_TARGET:.0%} of direct, 0 errors at 1, 8 and 32 clients."
+        )
+    header += "\n"
+    report = tables(results, args.proxy_delay_ms)
     print()
     print(header)
     print(report)
