@@ -1,4 +1,4 @@
-# punchclock: `make run` starts a local server, `make test` runs the linters (ruff, mypy) and the whole test suite.
+# punchclock: `make run` starts a local server, `make test` runs the linters (ruff, mypy, import-linter) and the whole test suite.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -20,12 +20,14 @@ test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # API throughput against a bare ASGI app on the same uvicorn stack; appends to bench/results/api.md.
 bench: $(BIN)/python
