@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from punchclock import __version__
 from punchclock.config import Settings, get_settings
-from punchclock.db.engine import make_engine
+from punchclock.db.engine import for_reads, is_sqlite, make_engine
 from punchclock.domain import mail
 from punchclock.domain.errors import Malformed
 from punchclock.domain.validation import has_control
@@ -190,7 +190,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
     app.state.settings = settings
     app.state.engine = engine
+    app.state.db_in_thread = settings.db_work == "thread" or (
+        settings.db_work == "auto" and not is_sqlite(settings.database_url))
     app.state.sessionmaker = sessionmaker(engine, expire_on_commit=False)
+    app.state.read_sessionmaker = sessionmaker(for_reads(engine), expire_on_commit=False)
     app.state.write_sessionmaker = sessionmaker(
         engine.execution_options(sqlite_immediate=True), expire_on_commit=False
     )

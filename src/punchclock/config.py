@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +18,10 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     #: Size of the PostgreSQL connection pool per worker process.
     db_pool_size: int = 10
+    #: Where a request's database work runs: ``thread`` (the whole unit of work in a worker thread, so a
+    #: networked database never stalls the event loop), ``inline`` (on the event loop), or ``auto``:
+    #: thread for PostgreSQL, inline for SQLite, whose local queries cost less than the hop (bench/api.py).
+    db_work: Literal["auto", "thread", "inline"] = "auto"
 
     rate_limit: bool = True
     v8_rate_per_second: float = 10.0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Integer, MetaData
+from typing import cast
+
+from sqlalchemy import BigInteger, Integer, MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING = {
@@ -19,3 +21,8 @@ Id = BigInteger().with_variant(Integer(), "sqlite")
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table(model: type[Base]) -> Table:
+    """A model's ``Table``, typed as one (``__table__`` is typed as any FromClause) for Core statements."""
+    return cast(Table, model.__table__)

@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 
 from punchclock.db.problems import normalize_url, parse
 
-__all__ = ["is_sqlite", "make_engine", "normalize_url"]
+__all__ = ["for_reads", "is_sqlite", "make_engine", "normalize_url"]
 
 
 def is_sqlite(url: str) -> bool:
@@ -28,14 +28,27 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
         _sqlite_setup(engine)
         return engine
     try:
+        # No pool_pre_ping: its SELECT 1 would cost a network round trip on every request. A request
+        # that meets a connection dropped by a database restart runs again instead (http/routing.py).
         return create_engine(
-            parsed, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
-            hide_parameters=True,
+            parsed, echo=echo, pool_size=pool_size, max_overflow=pool_size, hide_parameters=True,
         )
     except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
         raise SystemExit(
             "PostgreSQL support needs psycopg: install punchclock[postgres] (pip install 'psycopg[binary]')"
         ) from exc
+
+
+def for_reads(engine: Engine) -> Engine:
+    """The engine of read-only requests (GET, HEAD).
+
+    PostgreSQL runs them in autocommit: at READ COMMITTED each statement takes its own snapshot inside
+    a transaction as well, so BEGIN and COMMIT would add nothing but two network round trips. SQLite
+    keeps its deferred read transaction: one snapshot for the whole request, at no network cost.
+    """
+    if engine.dialect.name == "sqlite":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def _sqlite_setup(engine: Engine) -> None:

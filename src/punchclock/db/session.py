@@ -14,7 +14,7 @@ def request_session(request: Request) -> Session:
     db: Session | None = getattr(request.state, "db", None)
     if db is None:
         read_only = request.method in ("GET", "HEAD")
-        db = (request.app.state.sessionmaker if read_only else request.app.state.write_sessionmaker)()
+        db = (request.app.state.read_sessionmaker if read_only else request.app.state.write_sessionmaker)()
         request.state.db = db
     return db
 

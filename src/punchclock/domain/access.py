@@ -9,8 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, exists, false, or_, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    and_,
+    bindparam,
+    exists,
+    false,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from punchclock.domain.actor import Actor
@@ -84,6 +96,19 @@ def readable_tags(actor: Actor, *, with_deleted: bool = False) -> Select[Tag]:
     return stmt
 
 
+def project_visibility(in_workspace: ColumnElement[bool], admin_of_workspace: ColumnElement[bool],
+                       user_id: int | ColumnElement[int]) -> ColumnElement[bool]:
+    """The project visibility rule, whatever form the actor takes (Python values or bind parameters).
+
+    A project of a workspace the actor belongs to (``in_workspace``) that is public, or of a workspace
+    they administer (``admin_of_workspace``), or has ``user_id`` as a project user.
+    """
+    projects = Project.__table__.c
+    members = ProjectMember.__table__.c
+    member_of = exists().where(members.project_id == projects.id, members.user_id == user_id)
+    return and_(in_workspace, or_(projects.is_private.is_(False), admin_of_workspace, member_of))
+
+
 def project_visible(actor: Actor, user_id: int | None = None) -> ColumnElement[bool]:
     """Public projects, every project of an admin's workspace, private ones the user belongs to.
 
@@ -91,14 +116,10 @@ def project_visible(actor: Actor, user_id: int | None = None) -> ColumnElement[b
     """
     uid = actor.id if user_id is None else user_id
     admin_ids = [w for w, admin in actor.workspaces.items() if admin] if user_id is None else []
-    member_of = exists().where(ProjectMember.project_id == Project.id, ProjectMember.user_id == uid)
-    return and_(
+    return project_visibility(
         _in_my_workspaces(actor, Project.workspace_id),
-        or_(
-            Project.is_private.is_(False),
-            Project.workspace_id.in_(admin_ids) if admin_ids else false(),
-            member_of,
-        ),
+        Project.workspace_id.in_(admin_ids) if admin_ids else false(),
+        uid,
     )
 
 
@@ -155,14 +176,31 @@ def readable_tasks(actor: Actor, *, with_deleted: bool = False) -> Select[Task]:
     return stmt
 
 
+# -- time entries: one rule for ORM statements and the prebuilt Core statements of the hot paths ------
+
+_TE = TimeEntry.__table__.c
+#: The actor's own entries plus every entry of the workspaces they administer. Bound parameters, so that
+#: statements built once at import carry the rule; ``time_entry_params`` gives their values.
+TIME_ENTRY_VISIBLE: ColumnElement[bool] = or_(
+    _TE.user_id == bindparam("te_actor_id"),
+    _TE.workspace_id.in_(bindparam("te_admin_workspace_ids", expanding=True)),
+)
+#: Entries that are not deleted.
+TIME_ENTRY_LIVE: ColumnElement[bool] = _TE.deleted_at.is_(None)
+
+
+def time_entry_params(actor: Actor) -> dict[str, Any]:
+    """The values of ``TIME_ENTRY_VISIBLE``'s parameters for ``actor``."""
+    return {"te_actor_id": actor.id,
+            "te_admin_workspace_ids": [w for w, admin in actor.workspaces.items() if admin]}
+
+
 def readable_time_entries(actor: Actor, *, with_deleted: bool = False) -> Select[TimeEntry]:
     """The actor's own entries plus every entry of the workspaces they administer."""
-    admin_ids = [w for w, admin in actor.workspaces.items() if admin]
-    own = TimeEntry.user_id == actor.id
-    stmt = select(TimeEntry).where(or_(own, TimeEntry.workspace_id.in_(admin_ids)) if admin_ids else own)
+    stmt = select(TimeEntry).where(TIME_ENTRY_VISIBLE)
     if not with_deleted:
-        stmt = stmt.where(TimeEntry.deleted_at.is_(None))
-    return stmt
+        stmt = stmt.where(TIME_ENTRY_LIVE)
+    return stmt.params(time_entry_params(actor))
 
 
 
@@ -284,3 +322,33 @@ def require_owner_sees_project(session: Session, actor: Actor, project: Project,
         return
     if not user_sees_project(session, owner_id, project):
         raise Forbidden("cannot_add_time")
+
+
+# -- project visibility as prebuilt Core clauses (hot paths; the rule stays ``project_visibility``) ----
+
+def project_visible_in_workspace() -> ColumnElement[bool]:
+    """Visible projects of one workspace, binding ``pv_wid``, ``pv_admin`` and ``pv_uid``.
+
+    For statements built once at import, with ``project_workspace_params`` as values; the caller has
+    checked membership (``require_member``).
+    """
+    projects = Project.__table__.c
+    return project_visibility(projects.workspace_id == bindparam("pv_wid"), bindparam("pv_admin", type_=Boolean),
+                              bindparam("pv_uid"))
+
+
+def project_workspace_params(actor: Actor, workspace_id: int) -> dict[str, Any]:
+    return {"pv_wid": workspace_id, "pv_admin": actor.is_admin(workspace_id), "pv_uid": actor.id}
+
+
+def project_visible_anywhere() -> ColumnElement[bool]:
+    """``project_visible(actor)`` binding ``pv_wids``, ``pv_admin_wids`` and ``pv_uid`` (``project_actor_params``)."""
+    projects = Project.__table__.c
+    return project_visibility(projects.workspace_id.in_(bindparam("pv_wids", expanding=True)),
+                              projects.workspace_id.in_(bindparam("pv_admin_wids", expanding=True)),
+                              bindparam("pv_uid"))
+
+
+def project_actor_params(actor: Actor) -> dict[str, Any]:
+    return {"pv_wids": list(actor.workspaces), "pv_admin_wids": [w for w, admin in actor.workspaces.items() if admin],
+            "pv_uid": actor.id}

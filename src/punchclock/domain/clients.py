@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -11,11 +12,25 @@ from sqlalchemy.orm import Session
 from punchclock.domain import access, locks, rates, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid, NotFound
+from punchclock.domain.inputs import UNSET, Unset
 from punchclock.models import Client, Project, Workspace
 from punchclock.models._common import utcnow
 
-#: Inputs kept only on premium workspaces (O-23).
-PREMIUM_FIELDS = ("hourly_rate", "currency")
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClientChanges:
+    """What an update may change. A null name is ignored; null notes, rate or currency clear them.
+    ``hourly_rate`` and ``currency`` are kept only on premium workspaces (O-23)."""
+
+    name: str | Unset | None = UNSET
+    notes: str | Unset | None = UNSET
+    hourly_rate: Decimal | Unset | None = UNSET
+    currency: str | Unset | None = UNSET
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClientCreate(ClientChanges):
+    workspace_id: int | None = None
 
 
 def _name_taken(db: Session, workspace_id: int, name: str, exclude_id: int | None = None) -> bool:
@@ -29,27 +44,26 @@ def _name_taken(db: Session, workspace_id: int, name: str, exclude_id: int | Non
     return db.scalar(stmt.limit(1)) is not None
 
 
-def _apply(db: Session, client: Client, workspace: Workspace, changes: Mapping[str, Any]) -> None:
-    if "name" in changes and changes["name"] is not None:
-        name = validation.clean_name(changes["name"])
+def _apply(db: Session, client: Client, workspace: Workspace, changes: ClientChanges) -> None:
+    if changes.name is not UNSET and changes.name is not None:
+        name = validation.clean_name(changes.name)
         if _name_taken(db, workspace.id, name, client.id):
             raise Invalid("name_taken")
         client.name = name
-    if "notes" in changes:
-        client.notes = changes["notes"] or None
+    if changes.notes is not UNSET:
+        client.notes = changes.notes or None
     if workspace.premium:
-        if "hourly_rate" in changes:
-            client.hourly_rate = validation.rate(changes["hourly_rate"])
-        if "currency" in changes:
-            client.currency = validation.currency(changes["currency"])
+        if changes.hourly_rate is not UNSET:
+            client.hourly_rate = validation.rate(changes.hourly_rate)
+        if changes.currency is not UNSET:
+            client.currency = validation.currency(changes.currency)
 
 
-def create(db: Session, actor: Actor, changes: Mapping[str, Any]) -> Client:
-    workspace_id = changes.get("workspace_id")
-    if workspace_id is None:
+def create(db: Session, actor: Actor, changes: ClientCreate) -> Client:
+    if changes.workspace_id is None:
         raise Invalid("workspace_blank")
-    workspace = access.load_workspace(db, actor, workspace_id)
-    if changes.get("name") is None:
+    workspace = access.load_workspace(db, actor, changes.workspace_id)
+    if changes.name is UNSET or changes.name is None:
         raise Invalid("name_blank")
     locks.lock_names(db, workspace.id)
     client = Client(workspace_id=workspace.id)
@@ -66,10 +80,11 @@ def get(db: Session, actor: Actor, client_id: int) -> Client:
     return client
 
 
-def update_client(db: Session, actor: Actor, client_id: int, changes: Mapping[str, Any]) -> Client:
+def update_client(db: Session, actor: Actor, client_id: int, changes: ClientChanges) -> Client:
     client = get(db, actor, client_id)
     access.require_admin(actor, client.workspace_id)
-    if any(k in changes for k in PREMIUM_FIELDS):  # rate locks before row locks (domain/locks.py)
+    # Rate locks before row locks (domain/locks.py).
+    if changes.hourly_rate is not UNSET or changes.currency is not UNSET:
         rates.lock_for_rates(db, [client.workspace_id])
     found = locks.for_change(db, select(Client).where(Client.id == client.id, Client.deleted_at.is_(None)), Client.id)
     if not found:

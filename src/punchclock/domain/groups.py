@@ -6,8 +6,8 @@ actor does not belong to is unknown (404, O-13). Names are unique per workspace,
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from typing import Any
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -15,10 +15,23 @@ from sqlalchemy.orm import Session
 from punchclock.domain import access, locks, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid, NotFound
+from punchclock.domain.inputs import UNSET, Unset
 from punchclock.models import Group, GroupMember, WorkspaceMember
 from punchclock.models._common import utcnow
 
 MAX_NAME = 140
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupChanges:
+    """Only the name changes; a null name is ignored (O-16)."""
+
+    name: str | Unset | None = UNSET
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupCreate(GroupChanges):
+    workspace_id: int | None = None
 
 
 def _name_taken(db: Session, workspace_id: int, key: str, exclude_id: int | None = None) -> bool:
@@ -28,7 +41,7 @@ def _name_taken(db: Session, workspace_id: int, key: str, exclude_id: int | None
     return db.scalar(stmt.limit(1)) is not None
 
 
-def _set_name(db: Session, group: Group, value: Any) -> None:
+def _set_name(db: Session, group: Group, value: str) -> None:
     name = validation.clean_name(value, max_len=MAX_NAME)
     key = name.casefold()
     if _name_taken(db, group.workspace_id, key, group.id):
@@ -37,18 +50,17 @@ def _set_name(db: Session, group: Group, value: Any) -> None:
     group.name_key = key
 
 
-def create(db: Session, actor: Actor, changes: Mapping[str, Any]) -> Group:
+def create(db: Session, actor: Actor, changes: GroupCreate) -> Group:
     """``POST /groups``: ``workspace_id`` (404 unless a member, 403 unless an admin), then ``name``."""
-    workspace_id = changes.get("workspace_id")
-    if workspace_id is None:
+    if changes.workspace_id is None:
         raise Invalid("workspace_blank")
-    workspace = access.load_workspace(db, actor, workspace_id)
+    workspace = access.load_workspace(db, actor, changes.workspace_id)
     access.require_admin(actor, workspace.id)
-    if changes.get("name") is None:
+    if changes.name is UNSET or changes.name is None:
         raise Invalid("name_blank")
     now = utcnow()
     group = Group(workspace_id=workspace.id, created_at=now, updated_at=now)
-    _set_name(db, group, changes["name"])
+    _set_name(db, group, changes.name)
     db.add(group)
     db.flush()
     return group
@@ -63,15 +75,15 @@ def get(db: Session, actor: Actor, group_id: int) -> Group:
     return group
 
 
-def update(db: Session, actor: Actor, group_id: int, changes: Mapping[str, Any]) -> Group:
+def update(db: Session, actor: Actor, group_id: int, changes: GroupChanges) -> Group:
     """``PUT /groups/{id}``: only ``name`` changes; a null name is ignored (O-16)."""
     group = get(db, actor, group_id)
     found = locks.for_change(db, select(Group).where(Group.id == group.id), Group.id)
     if not found:
         raise NotFound("group_not_found")
     group = found[0]
-    if changes.get("name") is not None:
-        _set_name(db, group, changes["name"])
+    if changes.name is not UNSET and changes.name is not None:
+        _set_name(db, group, changes.name)
     group.updated_at = utcnow()
     db.flush()
     return group

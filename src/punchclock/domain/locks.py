@@ -23,11 +23,14 @@ from punchclock.models import Workspace
 T = TypeVar("T")
 
 
+def locking(stmt: Select[T], id_column: Any) -> Select[T]:
+    """``stmt`` locking its rows in ascending id order (also for statements built once at import)."""
+    return stmt.order_by(id_column).with_for_update(key_share=True)
+
+
 def for_change(db: Session, stmt: Select[T], id_column: Any) -> Sequence[T]:
     """The rows of ``stmt`` locked in ascending id order and reloaded from the database."""
-    return db.scalars(
-        stmt.order_by(id_column).with_for_update(key_share=True).execution_options(populate_existing=True)
-    ).all()
+    return db.scalars(locking(stmt, id_column).execution_options(populate_existing=True)).all()
 
 
 def lock_names(db: Session, workspace_id: int) -> None:

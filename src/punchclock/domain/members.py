@@ -8,7 +8,7 @@ its ``invite_code`` is random, single-use (cleared on acceptance) and expires ``
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,8 +17,9 @@ from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
 from punchclock.domain import access, groups, locks, rates, security, users
-from punchclock.domain.actor import Actor
+from punchclock.domain.actor import Actor, UserRecord
 from punchclock.domain.errors import Invalid, NotFound, Unauthenticated
+from punchclock.domain.inputs import UNSET, Unset
 from punchclock.domain.mail import Mail
 from punchclock.models import GroupMember, ProjectMember, TimeEntry, User, Workspace, WorkspaceMember
 from punchclock.models._common import utcnow
@@ -28,6 +29,15 @@ MAX_INVITES = 100
 #: Longest code ever issued is 43 characters (``token_urlsafe(32)``); the column holds 64.
 MAX_CODE = 64
 ACCEPT_PATH = "/user/accept_invitation"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkspaceUserChanges:
+    """``PUT /workspace_users/{id}``: only ``admin`` and the groups (O-31). A null ``admin`` is ignored;
+    null ``group_ids`` empties the member's groups."""
+
+    admin: bool | Unset | None = UNSET
+    group_ids: Sequence[int] | Unset | None = UNSET
 
 
 @dataclass(slots=True)
@@ -133,18 +143,16 @@ def _locked(db: Session, member: WorkspaceMember) -> WorkspaceMember:
     return found[0]
 
 
-def update(db: Session, actor: Actor, member_id: int, changes: Mapping[str, Any]) -> Membership:
-    """``PUT /workspace_users/{id}``: admins of its workspace; ``admin`` and ``group_ids`` (O-31) only.
-
-    A null ``admin`` is ignored; a null ``group_ids`` empties the member's groups. Checks everything
-    (groups of that workspace, the last admin) before changing anything.
+def update(db: Session, actor: Actor, member_id: int, changes: WorkspaceUserChanges) -> Membership:
+    """``PUT /workspace_users/{id}``: admins of its workspace. Checks everything (groups of that
+    workspace, the last admin) before changing anything.
     """
     member = _locked(db, _load(db, actor, member_id))
     access.require_admin(actor, member.workspace_id)
     group_ids = None
-    if "group_ids" in changes:
-        group_ids = groups.check_group_ids(db, member.workspace_id, changes["group_ids"] or [])
-    admin = changes.get("admin")
+    if changes.group_ids is not UNSET:
+        group_ids = groups.check_group_ids(db, member.workspace_id, changes.group_ids or [])
+    admin = None if changes.admin is UNSET else changes.admin
     if admin is False:
         _keep_an_admin(db, member)
     if admin is not None:
@@ -216,14 +224,8 @@ def invite(db: Session, actor: Actor, workspace_id: int, emails: Sequence[str], 
     if len(emails) > MAX_INVITES:
         raise Invalid("too_many_emails", max=MAX_INVITES)
 
-    parsed: list[tuple[str, str | None]] = []
-    for raw in emails:
-        try:
-            parsed.append((raw, users.valid_email(raw)))
-        except Invalid:
-            parsed.append((raw, None))
-    keys = list({email.lower() for _, email in parsed if email is not None})
-    known = {u.email.lower(): u for u in db.scalars(select(User).where(func.lower(User.email).in_(keys)))}
+    parsed = _parse_emails(emails)
+    known = _known_users(db, parsed)
     members = {
         m.user_id: m
         for m in db.scalars(select(WorkspaceMember).where(
@@ -244,26 +246,11 @@ def invite(db: Session, actor: Actor, workspace_id: int, emails: Sequence[str], 
         seen.add(email.lower())
         user = known.get(email.lower())
         member = members.get(user.id) if user is not None else None
-        if user is not None and member is not None and member.active:
-            notices.append(("invite_already_member", {"email": user.email}))
+        notice = _why_not_invite(user, member, invite_days, now)
+        if notice is not None:
+            notices.append(notice)
             continue
-        if user is not None and member is not None and invite_live(member, invite_days, now):
-            notices.append(("invite_already_invited", {"email": user.email}))
-            continue
-        if user is None:
-            user = User(email=email, password_hash=None, api_token=security.new_api_token(),
-                        fullname=users.fullname_from_email(email), created_at=now, updated_at=now)
-            db.add(user)
-            db.flush()
-        if member is None:
-            member = WorkspaceMember(workspace_id=workspace.id, user_id=user.id, admin=False, active=False,
-                                     created_at=now)
-            db.add(member)
-        member.invite_code = new_code()
-        member.invited_at = now
-        member.updated_at = now
-        db.flush()
-        created.append(Membership(member, user))
+        created.append(_invite_one(db, workspace.id, email, user, member, now))
     if created:
         by_member = groups.group_ids_of(db, [c.member.id for c in created])
         for c in created:
@@ -271,7 +258,56 @@ def invite(db: Session, actor: Actor, workspace_id: int, emails: Sequence[str], 
     return Invited(workspace=workspace, created=created, notices=notices)
 
 
-def invitation_mail(workspace: Workspace, inviter: User, invitee: User, url: str, invite_days: int) -> Mail:
+def _parse_emails(emails: Sequence[str]) -> list[tuple[str, str | None]]:
+    """Each address as given with its valid form, or None when it is not a valid address."""
+    parsed: list[tuple[str, str | None]] = []
+    for raw in emails:
+        try:
+            parsed.append((raw, users.valid_email(raw)))
+        except Invalid:
+            parsed.append((raw, None))
+    return parsed
+
+
+def _known_users(db: Session, parsed: Sequence[tuple[str, str | None]]) -> dict[str, User]:
+    """The accounts of the valid addresses, by lower-cased e-mail."""
+    keys = list({email.lower() for _, email in parsed if email is not None})
+    return {u.email.lower(): u for u in db.scalars(select(User).where(func.lower(User.email).in_(keys)))}
+
+
+def _why_not_invite(user: User | None, member: WorkspaceMember | None, invite_days: int, now: datetime
+                    ) -> tuple[str, dict[str, Any]] | None:
+    """The notice for an address that gets no invitation: already a member, or invited with a live code."""
+    if user is None or member is None:
+        return None
+    if member.active:
+        return ("invite_already_member", {"email": user.email})
+    if invite_live(member, invite_days, now):
+        return ("invite_already_invited", {"email": user.email})
+    return None
+
+
+def _invite_one(db: Session, workspace_id: int, email: str, user: User | None, member: WorkspaceMember | None,
+                now: datetime) -> Membership:
+    """A pending membership with a fresh code; a placeholder account first for an unknown address."""
+    if user is None:
+        user = User(email=email, password_hash=None, api_token=security.new_api_token(),
+                    fullname=users.fullname_from_email(email), created_at=now, updated_at=now)
+        db.add(user)
+        db.flush()
+    if member is None:
+        member = WorkspaceMember(workspace_id=workspace_id, user_id=user.id, admin=False, active=False,
+                                 created_at=now)
+        db.add(member)
+    member.invite_code = new_code()
+    member.invited_at = now
+    member.updated_at = now
+    db.flush()
+    return Membership(member, user)
+
+
+def invitation_mail(workspace: Workspace, inviter: User | UserRecord, invitee: User, url: str, invite_days: int
+                    ) -> Mail:
     days = "1 day" if invite_days == 1 else f"{invite_days} days"
     text = (
         "Hello,\n\n"

@@ -6,9 +6,9 @@ every id first and change nothing when one fails (O-18); their errors name the o
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy import delete as sql_delete
@@ -17,8 +17,25 @@ from sqlalchemy.orm import Session
 from punchclock.domain import access, locks, rates, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Forbidden, Invalid, NotFound
+from punchclock.domain.inputs import UNSET, Unset
 from punchclock.models import ProjectMember, TimeEntry, Workspace, WorkspaceMember
 from punchclock.models._common import utcnow
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectUserChanges:
+    """The same role and rate for one or many project users. A null ``manager`` is ignored (false on
+    create), a null ``rate`` clears it; ``rate`` is kept only on premium workspaces (O-23)."""
+
+    manager: bool | Unset | None = UNSET
+    rate: Decimal | Unset | None = UNSET
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectUserCreate(ProjectUserChanges):
+    project_id: int | None = None
+    #: Deduplicated, in the given order; several make a mass create.
+    user_ids: tuple[int, ...] = ()
 
 
 def workspace_member_ids(db: Session, workspace_id: int, user_ids: Collection[int]) -> set[int]:
@@ -43,21 +60,22 @@ def premium_workspaces(db: Session, workspace_ids: Collection[int]) -> dict[int,
     ).all()}
 
 
-def create(db: Session, actor: Actor, project_id: int | None, user_ids: Sequence[int],
-           changes: Mapping[str, Any], *, name_ids: bool = False) -> list[ProjectMember]:
+def create(db: Session, actor: Actor, changes: ProjectUserCreate, *, name_ids: bool = False) -> list[ProjectMember]:
     """Add each user to the project with the same ``manager`` and ``rate``; returned in the given order.
 
     A user must be linked to the project's workspace (active or invited) and not yet be a project
     user of it. ``rate`` is stored on premium workspaces only (O-23). ``name_ids`` (mass create)
     makes errors name the offending user id; all or nothing.
     """
+    project_id, user_ids = changes.project_id, changes.user_ids
     if project_id is None or not user_ids:
         blank = (("project_blank", project_id is None), ("user_blank", not user_ids))
         raise Invalid.many([(code, {}) for code, missing in blank if missing])
     project = access.load_project(db, actor, project_id)
     access.require_project_manager(db, actor, project)
     workspace = db.get_one(Workspace, project.workspace_id)
-    rate: Decimal | None = validation.rate(changes.get("rate")) if workspace.premium else None
+    sent_rate = None if changes.rate is UNSET else changes.rate
+    rate: Decimal | None = validation.rate(sent_rate) if workspace.premium else None
 
     uids = list(dict.fromkeys(user_ids))
     members = workspace_member_ids(db, workspace.id, uids)
@@ -73,7 +91,7 @@ def create(db: Session, actor: Actor, project_id: int | None, user_ids: Sequence
     now = utcnow()
     created = [
         ProjectMember(project_id=project.id, user_id=uid, workspace_id=workspace.id,
-                      manager=bool(changes.get("manager") or False), rate=rate, created_at=now, updated_at=now)
+                      manager=changes.manager is True, rate=rate, created_at=now, updated_at=now)
         for uid in uids
     ]
     db.add_all(created)
@@ -106,24 +124,21 @@ def _reload_locked(members: Sequence[ProjectMember], db: Session, name_ids: bool
     return [by_id[i] for i in ids]
 
 
-def update_many(db: Session, actor: Actor, ids: Sequence[int], changes: Mapping[str, Any], *,
+def update_many(db: Session, actor: Actor, ids: Sequence[int], changes: ProjectUserChanges, *,
                 name_ids: bool = False) -> list[ProjectMember]:
-    """Change ``manager`` and/or ``rate`` of each project user (``pid``/``uid``/``wid`` never change).
-
-    A null ``manager`` is ignored, a null ``rate`` clears it; ``rate`` is kept only on premium
-    workspaces (O-23). All or nothing (O-18).
-    """
+    """Change ``manager`` and/or ``rate`` of each project user (project, user and workspace never change).
+    All or nothing (O-18)."""
     members = _writable(db, actor, list(dict.fromkeys(ids)), name_ids)
-    if "rate" in changes:  # rate locks before row locks (domain/locks.py)
+    if changes.rate is not UNSET:  # rate locks before row locks (domain/locks.py)
         rates.lock_for_rates(db, {pm.workspace_id for pm in members})
     members = _reload_locked(members, db, name_ids)
     premium = premium_workspaces(db, {pm.workspace_id for pm in members})
-    set_rate = "rate" in changes and any(premium.values())
-    rate = validation.rate(changes["rate"]) if set_rate else None
+    set_rate = changes.rate is not UNSET and any(premium.values())
+    rate = validation.rate(changes.rate) if changes.rate is not UNSET and set_rate else None
     now = utcnow()
     for pm in members:
-        if changes.get("manager") is not None:
-            pm.manager = bool(changes["manager"])
+        if changes.manager is not UNSET and changes.manager is not None:
+            pm.manager = changes.manager
         if set_rate and premium.get(pm.workspace_id):
             pm.rate = rate
         pm.updated_at = now

@@ -1,19 +1,26 @@
-"""Projects of a workspace (30-clients-projects-tags-tasks §2)."""
+"""Projects of a workspace (30-clients-projects-tags-tasks §2).
+
+Writes take typed inputs (``ProjectChanges``/``ProjectCreate``) and work on ORM objects; reads run
+prebuilt Core statements and answer ``ProjectRow`` tuples (no ORM object per row).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, null, or_, select, true, update
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from punchclock.domain import access, locks, rates, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.colors import PALETTE
 from punchclock.domain.errors import Forbidden, Invalid, NotFound
+from punchclock.domain.inputs import UNSET, Unset
 from punchclock.models import Client, Project, ProjectMember, Task, TimeEntry, Workspace
 from punchclock.models._common import utcnow
 
@@ -24,11 +31,41 @@ TEMPLATE_FIELDS = ("client_id", "billable", "is_private", "color", "rate", "curr
                    "estimated_hours")
 #: Fields for which an explicit null means "none" (O-16); a null elsewhere is ignored.
 NULLABLE = frozenset({"client_id", "rate", "currency", "estimated_hours"})
-FLAGS = ("active", "is_private", "template", "auto_estimates")
 #: Inputs that change a link of the rate chain (domain/rates.py); the client brings its own rate.
 RATE_FIELDS = ("rate", "currency", "client_id")
 CENT = Decimal("0.01")
 HOUR = 3600
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectChanges:
+    """What an update may change (30- §2.5); ``UNSET`` leaves a field alone.
+
+    A null name, flag or colour is ignored; a null client, estimate, rate or currency clears it (O-16).
+    ``billable``, ``estimated_hours``, ``rate`` and ``currency`` are kept only on premium workspaces (O-23).
+    """
+
+    name: str | Unset | None = UNSET
+    client_id: int | Unset | None = UNSET
+    active: bool | Unset | None = UNSET
+    is_private: bool | Unset | None = UNSET
+    template: bool | Unset | None = UNSET
+    billable: bool | Unset | None = UNSET
+    auto_estimates: bool | Unset | None = UNSET
+    estimated_hours: int | Unset | None = UNSET
+    rate: Decimal | Unset | None = UNSET
+    currency: str | Unset | None = UNSET
+    #: A palette id as sent (v8 sends a number or a numeric string). ``parse_color`` reads it in the
+    #: order of the other rules, so that a request with several faults gets v8's first error.
+    color: object = UNSET
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectCreate(ProjectChanges):
+    """A new project: its workspace, and optionally a template to copy settings from (O-43)."""
+
+    workspace_id: int | None = None
+    template_id: int | None = None
 
 
 def hours_half_up(seconds: int) -> int:
@@ -75,40 +112,46 @@ def _client_of(db: Session, workspace_id: int, client_id: int) -> int:
     return client_id
 
 
-def _apply(db: Session, project: Project, workspace: Workspace, changes: Mapping[str, Any]) -> None:
-    """Validate and set the writable fields present in ``changes`` (absent keys leave values unchanged)."""
+def _apply(db: Session, project: Project, workspace: Workspace, changes: ProjectChanges) -> None:
+    """Validate and set the fields ``changes`` sends (``UNSET`` ones stay as they are)."""
     with db.no_autoflush:
-        if changes.get("name") is not None:
-            project.name = validation.clean_name(changes["name"])
-        if "client_id" in changes:
-            cid = changes["client_id"]
+        if changes.name is not UNSET and changes.name is not None:
+            project.name = validation.clean_name(changes.name)
+        if changes.client_id is not UNSET:
+            cid = changes.client_id
             project.client_id = None if cid is None else _client_of(db, workspace.id, cid)
-        for flag in FLAGS:
-            if changes.get(flag) is not None:
-                setattr(project, flag, changes[flag])
-        if changes.get("color") is not None:
-            project.color = parse_color(changes["color"])
+        for flag in ("active", "is_private", "template", "auto_estimates"):
+            value = getattr(changes, flag)
+            if value is not UNSET and value is not None:
+                setattr(project, flag, value)
+        if changes.color is not UNSET and changes.color is not None:
+            project.color = parse_color(changes.color)
         if workspace.premium:
-            if changes.get("billable") is not None:
-                project.billable = changes["billable"]
-            if "estimated_hours" in changes:
-                hours = changes["estimated_hours"]
-                if hours is not None and hours < 0:
-                    raise Invalid("estimated_hours_negative")
-                project.estimated_hours = hours
-            if "rate" in changes:
-                project.rate = validation.rate(changes["rate"])
-            if "currency" in changes:
-                project.currency = validation.currency(changes["currency"])
-        if ("name" in changes or "client_id" in changes) and name_taken(
+            _apply_premium(project, changes)
+        if (changes.name is not UNSET or changes.client_id is not UNSET) and name_taken(
             db, workspace.id, project.client_id, project.name, project.id
         ):
             raise Invalid("name_taken")
 
 
-def _is_set(changes: Mapping[str, Any], key: str) -> bool:
-    """Whether the request decides ``key`` itself: present, and not a null that would be ignored."""
-    return key in changes and (changes[key] is not None or key in NULLABLE)
+def _apply_premium(project: Project, changes: ProjectChanges) -> None:
+    if changes.billable is not UNSET and changes.billable is not None:
+        project.billable = changes.billable
+    if changes.estimated_hours is not UNSET:
+        hours = changes.estimated_hours
+        if hours is not None and hours < 0:
+            raise Invalid("estimated_hours_negative")
+        project.estimated_hours = hours
+    if changes.rate is not UNSET:
+        project.rate = validation.rate(changes.rate)
+    if changes.currency is not UNSET:
+        project.currency = validation.currency(changes.currency)
+
+
+def _is_set(changes: ProjectChanges, key: str) -> bool:
+    """Whether the request decides ``key`` itself: sent, and not a null that would be ignored."""
+    value = getattr(changes, key)
+    return value is not UNSET and (value is not None or key in NULLABLE)
 
 
 def _template(db: Session, actor: Actor, workspace_id: int, template_id: int) -> Project:
@@ -142,24 +185,22 @@ def _copy_from_template(db: Session, project: Project, template: Project, premiu
                     estimated_seconds=t.estimated_seconds, active=t.active))
 
 
-def create(db: Session, actor: Actor, changes: Mapping[str, Any]) -> Project:
-    workspace_id = changes.get("workspace_id")
-    if workspace_id is None:
+def create(db: Session, actor: Actor, changes: ProjectCreate) -> Project:
+    if changes.workspace_id is None:
         raise Invalid("workspace_blank")
-    workspace = access.load_workspace(db, actor, workspace_id)
+    workspace = access.load_workspace(db, actor, changes.workspace_id)
     if workspace.only_admins_may_create_projects and not actor.is_admin(workspace.id):
         raise Forbidden("admins_create_projects")
-    if changes.get("name") is None:
+    if changes.name is UNSET or changes.name is None:
         raise Invalid("name_blank")
     template = None
-    if changes.get("template_id") is not None:
-        template = _template(db, actor, workspace.id, changes["template_id"])
+    if changes.template_id is not None:
+        template = _template(db, actor, workspace.id, changes.template_id)
 
-    effective = {k: v for k, v in changes.items() if k not in ("workspace_id", "template_id")}
+    effective = changes
     if template is not None:
-        for key in TEMPLATE_FIELDS:
-            if not _is_set(changes, key):
-                effective[key] = getattr(template, key)
+        effective = replace(changes, **{key: getattr(template, key) for key in TEMPLATE_FIELDS
+                                        if not _is_set(changes, key)})
 
     locks.lock_names(db, workspace.id)
     now = utcnow()
@@ -171,7 +212,7 @@ def create(db: Session, actor: Actor, changes: Mapping[str, Any]) -> Project:
     _apply(db, project, workspace, effective)
     db.add(project)
     db.flush()
-    if effective.get("color") is None:
+    if effective.color is UNSET or effective.color is None:
         # The id is only known now; an explicit ``updated_at`` keeps ``at`` equal to ``created_at``.
         db.execute(update(Project).where(Project.id == project.id)
                    .values(color=project.id % len(PALETTE), updated_at=now))
@@ -195,15 +236,15 @@ def _locked(db: Session, project_id: int) -> Project:
     return found[0]
 
 
-def update_project(db: Session, actor: Actor, project_id: int, changes: Mapping[str, Any]) -> Project:
-    """Admins and managers; ``wid`` and ``template_id`` are ignored (O-17)."""
+def update_project(db: Session, actor: Actor, project_id: int, changes: ProjectChanges) -> Project:
+    """Admins and managers; the workspace cannot change and a template only counts on create (O-17)."""
     project = get(db, actor, project_id)
     access.require_project_manager(db, actor, project)
-    if any(k in changes for k in RATE_FIELDS):  # rate locks before row locks (domain/locks.py)
+    if any(getattr(changes, k) is not UNSET for k in RATE_FIELDS):  # rate locks before row locks (domain/locks.py)
         rates.lock_for_rates(db, [project.workspace_id])
     project = _locked(db, project.id)
     workspace = db.get_one(Workspace, project.workspace_id)
-    _apply(db, project, workspace, {k: v for k, v in changes.items() if k not in ("workspace_id", "template_id")})
+    _apply(db, project, workspace, changes)
     project.updated_at = utcnow()
     db.flush()
     return project
@@ -247,53 +288,110 @@ def delete_many(db: Session, actor: Actor, project_ids: Sequence[int], *, name_i
     return ids
 
 
-def list_for_client(db: Session, actor: Actor, client_id: int, active: bool | None) -> Sequence[Project]:
-    stmt = access.readable_projects(actor).where(Project.client_id == client_id)
-    if active is not None:
-        stmt = stmt.where(Project.active.is_(active))
-    return db.scalars(stmt.order_by(Project.id)).all()
+# -- reads on prebuilt Core statements (the hot paths: no ORM object per row) --------------------------
+
+class ProjectRow(NamedTuple):
+    """A live project as the read paths answer it, ``estimated_hours`` resolved (O-47)."""
+
+    id: int
+    workspace_id: int
+    client_id: int | None
+    name: str
+    billable: bool
+    is_private: bool
+    active: bool
+    template: bool
+    template_id: int | None
+    auto_estimates: bool
+    rate: Decimal | None
+    currency: str | None
+    color: int
+    updated_at: datetime
+    created_at: datetime
+    deleted_at: datetime | None
+    #: The manual estimate, or with ``auto_estimates`` the live tasks' estimates in whole hours half-up.
+    estimated_hours: int | None
+    #: Hours tracked on the project by all users, half-up (O-35); only when asked for.
+    actual_hours: int | None
+
+
+_P = Project.__table__.c
+_TASKS = Task.__table__.c
+_ENTRIES = TimeEntry.__table__.c
+#: Seconds of the live tasks' estimates, for projects with automatic estimates only (else NULL).
+_ESTIMATE_SECONDS = case((_P.auto_estimates.is_(True), func.coalesce(
+    select(func.sum(_TASKS.estimated_seconds))
+    .where(_TASKS.project_id == _P.id, _TASKS.deleted_at.is_(None)).scalar_subquery(), 0)))
+#: Seconds tracked on the project: stopped, non-deleted entries of all users.
+_TRACKED_SECONDS = func.coalesce(
+    select(func.sum(_ENTRIES.duration))
+    .where(_ENTRIES.project_id == _P.id, _ENTRIES.stop.is_not(None), _ENTRIES.deleted_at.is_(None))
+    .scalar_subquery(), 0)
+#: ``ProjectRow``'s stored fields, in its order, then the manual estimate; the two sums follow.
+_STORED = (_P.id, _P.workspace_id, _P.client_id, _P.name, _P.billable, _P.is_private, _P.active, _P.template,
+           _P.template_id, _P.auto_estimates, _P.rate, _P.currency, _P.color, _P.updated_at, _P.created_at,
+           _P.deleted_at, _P.estimated_hours)
+_LIVE = _P.deleted_at.is_(None)
+
+
+def _active_is(active: bool | None) -> ColumnElement[bool]:
+    return true() if active is None else _P.active.is_(active)
+
+
+def _statement(where: ColumnElement[bool], *, hours: bool = False, estimates: bool = True) -> Select[Any]:
+    estimate = _ESTIMATE_SECONDS if estimates else null()
+    tracked = _TRACKED_SECONDS if hours else null()
+    return select(*_STORED, estimate, tracked).where(where, _LIVE).order_by(_P.id)
+
+
+_TRISTATE = (True, False, None)
+#: By (active, only templates, actual hours); binds ``access.project_workspace_params``.
+_OF_WORKSPACE = {
+    (active, templates, hours): _statement(
+        and_(access.project_visible_in_workspace(), _active_is(active),
+             _P.template.is_(True) if templates else true()), hours=hours)
+    for active in _TRISTATE for templates in (False, True) for hours in (False, True)
+}
+#: By active; binds ``cid`` and ``access.project_actor_params``. This list has always answered the
+#: stored ``estimated_hours``, never the automatic estimate (O-47): kept as it was.
+_OF_CLIENT = {
+    active: _statement(and_(access.project_visible_anywhere(), _P.client_id == bindparam("cid"), _active_is(active)),
+                       estimates=False)
+    for active in _TRISTATE
+}
+#: Binds ``pid`` and ``access.project_actor_params``.
+_BY_ID = _statement(and_(access.project_visible_anywhere(), _P.id == bindparam("pid")))
+
+
+def _rows(db: Session, stmt: Select[Any], params: dict[str, Any]) -> list[ProjectRow]:
+    out = []
+    for *stored, manual, auto_seconds, tracked in db.connection().execute(stmt, params).all():
+        out.append(ProjectRow._make((
+            *stored,
+            manual if auto_seconds is None else hours_half_up(int(auto_seconds)),
+            None if tracked is None else hours_half_up(int(tracked)),
+        )))
+    return out
+
+
+def read(db: Session, actor: Actor, project_id: int) -> ProjectRow:
+    """A visible live project by id (404 otherwise), as the read paths answer it."""
+    found = _rows(db, _BY_ID, {"pid": project_id, **access.project_actor_params(actor)})
+    if not found:
+        raise NotFound("project_not_found")
+    return found[0]
+
+
+def list_for_client(db: Session, actor: Actor, client_id: int, active: bool | None) -> list[ProjectRow]:
+    return _rows(db, _OF_CLIENT[active], {"cid": client_id, **access.project_actor_params(actor)})
 
 
 def list_workspace(db: Session, actor: Actor, workspace_id: int, active: bool | None = True,
-                   only_templates: bool = False) -> Sequence[Project]:
-    """Projects of the workspace the actor can see (O-26)."""
+                   only_templates: bool = False, with_hours: bool = False) -> list[ProjectRow]:
+    """Projects of the workspace the actor can see (O-26); ``with_hours`` adds ``actual_hours`` (O-35)."""
     access.require_member(actor, workspace_id)
-    stmt = access.readable_projects(actor).where(Project.workspace_id == workspace_id)
-    if active is not None:
-        stmt = stmt.where(Project.active.is_(active))
-    if only_templates:
-        stmt = stmt.where(Project.template.is_(True))
-    return db.scalars(stmt.order_by(Project.id)).all()
-
-
-def actual_hours(db: Session, project_ids: Collection[int]) -> dict[int, int]:
-    """Hours tracked on each project by all users (stopped, non-deleted entries), half-up (O-35)."""
-    ids = list(dict.fromkeys(project_ids))
-    if not ids:
-        return {}
-    rows = db.execute(
-        select(TimeEntry.project_id, func.sum(TimeEntry.duration))
-        .where(TimeEntry.project_id.in_(ids), TimeEntry.stop.is_not(None), TimeEntry.deleted_at.is_(None))
-        .group_by(TimeEntry.project_id)
-    ).all()
-    seconds = {pid: int(total or 0) for pid, total in rows}
-    return {pid: hours_half_up(seconds.get(pid, 0)) for pid in ids}
-
-
-def auto_estimates(db: Session, projects: Collection[Project]) -> dict[int, int]:
-    """``estimated_hours`` of the projects with automatic estimates: their live tasks' estimates summed,
-    in whole hours half-up (O-47); one grouped query. Projects without automatic estimates are absent.
-    """
-    ids = [p.id for p in projects if p.auto_estimates]
-    if not ids:
-        return {}
-    rows = db.execute(
-        select(Task.project_id, func.sum(Task.estimated_seconds))
-        .where(Task.project_id.in_(ids), Task.deleted_at.is_(None))
-        .group_by(Task.project_id)
-    ).all()
-    seconds = {pid: int(total or 0) for pid, total in rows}
-    return {pid: hours_half_up(seconds.get(pid, 0)) for pid in ids}
+    stmt = _OF_WORKSPACE[active, only_templates, with_hours]
+    return _rows(db, stmt, access.project_workspace_params(actor, workspace_id))
 
 
 def project_users(db: Session, actor: Actor, project_id: int) -> tuple[Project, Sequence[ProjectMember]]:

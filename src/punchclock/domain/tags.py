@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import func, select, update
@@ -12,8 +12,21 @@ from sqlalchemy.orm import Session
 from punchclock.domain import access, locks, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid, NotFound
+from punchclock.domain.inputs import UNSET, Unset
 from punchclock.models import Tag, TimeEntryTag
 from punchclock.models._common import utcnow
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TagChanges:
+    """Only the name changes; a null name is ignored."""
+
+    name: str | Unset | None = UNSET
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TagCreate(TagChanges):
+    workspace_id: int | None = None
 
 
 def name_taken(db: Session, workspace_id: int, name: str, exclude_id: int | None = None) -> bool:
@@ -28,21 +41,23 @@ def name_taken(db: Session, workspace_id: int, name: str, exclude_id: int | None
     return db.scalar(stmt.limit(1)) is not None
 
 
-def _clean_unique_name(db: Session, workspace_id: int, value: Any, exclude_id: int | None = None) -> str:
+def _clean_unique_name(db: Session, workspace_id: int, value: str | Unset | None, exclude_id: int | None = None
+                       ) -> str:
+    if value is UNSET or value is None:
+        raise Invalid("name_blank")
     name = validation.clean_name(value)
     if name_taken(db, workspace_id, name, exclude_id):
         raise Invalid("name_taken")
     return name
 
 
-def create(db: Session, actor: Actor, changes: Mapping[str, Any]) -> Tag:
-    """Any member may create a tag; ``wid`` is required (no default workspace, O-14)."""
-    workspace_id = changes.get("workspace_id")
-    if workspace_id is None:
+def create(db: Session, actor: Actor, changes: TagCreate) -> Tag:
+    """Any member may create a tag; the workspace is required (no default workspace, O-14)."""
+    if changes.workspace_id is None:
         raise Invalid("workspace_blank")
-    workspace = access.load_workspace(db, actor, workspace_id)
+    workspace = access.load_workspace(db, actor, changes.workspace_id)
     locks.lock_names(db, workspace.id)
-    tag = Tag(workspace_id=workspace.id, name=_clean_unique_name(db, workspace.id, changes.get("name")))
+    tag = Tag(workspace_id=workspace.id, name=_clean_unique_name(db, workspace.id, changes.name))
     db.add(tag)
     db.flush()
     return tag
@@ -55,7 +70,7 @@ def get(db: Session, actor: Actor, tag_id: int) -> Tag:
     return tag
 
 
-def update_tag(db: Session, actor: Actor, tag_id: int, changes: Mapping[str, Any]) -> Tag:
+def update_tag(db: Session, actor: Actor, tag_id: int, changes: TagChanges) -> Tag:
     """Admins only; only the name changes (entries reference the tag row, so they show the new name)."""
     tag = get(db, actor, tag_id)
     access.require_admin(actor, tag.workspace_id)
@@ -63,8 +78,8 @@ def update_tag(db: Session, actor: Actor, tag_id: int, changes: Mapping[str, Any
     if not found:
         raise NotFound("tag_not_found")
     tag = found[0]
-    if changes.get("name") is not None:
-        tag.name = _clean_unique_name(db, tag.workspace_id, changes["name"], tag.id)
+    if changes.name is not UNSET and changes.name is not None:
+        tag.name = _clean_unique_name(db, tag.workspace_id, changes.name, tag.id)
     tag.updated_at = utcnow()
     db.flush()
     return tag

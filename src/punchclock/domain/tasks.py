@@ -7,7 +7,8 @@ and reading one task by id still works (O-23). Writes need an admin or a manager
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -16,9 +17,29 @@ from sqlalchemy.orm import Session
 from punchclock.domain import access, locks, rates, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Forbidden, Invalid, NotFound, PaymentRequired
+from punchclock.domain.inputs import UNSET, Unset, given
 from punchclock.domain.project_users import premium_workspaces, workspace_member_ids
 from punchclock.models import Project, Task, TimeEntry, User, Workspace
 from punchclock.models._common import utcnow
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskChanges:
+    """The same change for one or many tasks. A null ``name`` or ``active`` is ignored; a null
+    ``user_id`` clears the assignee. Project and workspace never change (O-17)."""
+
+    name: str | Unset | None = UNSET
+    user_id: int | Unset | None = UNSET
+    #: Never null: a dialect reads a null estimate as 0 (v8: 30- §5.1).
+    estimated_seconds: int | Unset = UNSET
+    active: bool | Unset | None = UNSET
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskCreate(TaskChanges):
+    project_id: int | None = None
+    #: Optional; when given it must be the project's workspace.
+    workspace_id: int | None = None
 
 
 def tracked_seconds(db: Session, task_ids: Collection[int]) -> dict[int, int]:
@@ -82,31 +103,20 @@ def get(db: Session, actor: Actor, task_id: int) -> Task:
     return task
 
 
-def _estimate(value: Any) -> int:
-    seconds = int(value or 0)  # null / false read as 0 (lenient, §5.1)
-    if seconds < 0:
-        raise Invalid("estimated_seconds_negative")
-    return seconds
-
-
-def _clean(changes: Mapping[str, Any]) -> dict[str, Any]:
-    """Validated values of the writable fields present in ``changes`` (every failure at once).
-
-    ``name`` and ``active`` ignore a null; ``estimated_seconds`` reads null as 0; ``user_id`` null
-    clears the assignee.
-    """
-    checks = validation.FieldChecks(changes)
+def _clean(changes: TaskChanges) -> dict[str, Any]:
+    """Validated values of the writable fields sent in ``changes`` (every failure at once), by column."""
+    checks = validation.FieldChecks(given(changes))
     checks.check("name", validation.clean_name)
-    if "estimated_seconds" in changes:
-        try:
-            checks.values["estimated_seconds"] = _estimate(changes["estimated_seconds"])
-        except Invalid as err:
-            checks.problems.extend(err.codes)
+    if changes.estimated_seconds is not UNSET:
+        if changes.estimated_seconds < 0:
+            checks.fail("estimated_seconds_negative")
+        else:
+            checks.values["estimated_seconds"] = changes.estimated_seconds
     checks.flags(["active"])
     checks.raise_problems()
     values = checks.values
-    if "user_id" in changes:
-        values["user_id"] = changes["user_id"]
+    if changes.user_id is not UNSET:
+        values["user_id"] = changes.user_id
     return values
 
 
@@ -137,22 +147,21 @@ def _lock_names(db: Session, project_ids: Collection[int]) -> None:
     locks.lock_ids(db, Project, project_ids)
 
 
-def create(db: Session, actor: Actor, changes: Mapping[str, Any]) -> Task:
+def create(db: Session, actor: Actor, changes: TaskCreate) -> Task:
     """``POST /tasks``: a task in a visible project; the workspace comes from the project.
 
     Checks in order: project given and visible (404), ``workspace_id`` consistent (404), premium
     workspace (402), admin or manager (403), then the fields (404).
     """
-    project_id = changes.get("project_id")
-    if project_id is None:
+    if changes.project_id is None:
         raise Invalid("project_blank")
-    project = access.load_project(db, actor, project_id)
-    if changes.get("workspace_id") is not None and changes["workspace_id"] != project.workspace_id:
+    project = access.load_project(db, actor, changes.project_id)
+    if changes.workspace_id is not None and changes.workspace_id != project.workspace_id:
         raise Invalid("workspace_mismatch")
     if not _premium(db, project.workspace_id):
         raise PaymentRequired("tasks_premium")
     access.require_project_manager(db, actor, project)
-    if changes.get("name") is None:
+    if changes.name is UNSET or changes.name is None:
         raise Invalid("name_blank")
     values = _clean(changes)
     _check_assignee(db, [project.workspace_id], values.get("user_id"))
@@ -187,7 +196,7 @@ def _writable(db: Session, actor: Actor, ids: Sequence[int], name_ids: bool, *, 
     return [by_id[i] for i in ids]
 
 
-def update_many(db: Session, actor: Actor, ids: Sequence[int], changes: Mapping[str, Any], *,
+def update_many(db: Session, actor: Actor, ids: Sequence[int], changes: TaskChanges, *,
                 name_ids: bool = False) -> list[Task]:
     """``PUT /tasks/{ids}``: the same change on every task (``name``, ``user_id``, ``estimated_seconds``,
     ``active``; project and workspace never change), all or nothing, in the given order.

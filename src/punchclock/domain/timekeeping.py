@@ -41,7 +41,12 @@ def seconds_between(start: datetime, stop: datetime) -> int:
 
 def wire_duration(start: datetime, stop: datetime | None, stored: int) -> int:
     """What v8 shows: the stored seconds, or ``-epoch(start)`` while running (00-conventions §4.4)."""
-    return -epoch(start) if stop is None else stored
+    return wire_duration_epoch(epoch(start), None if stop is None else epoch(stop), stored)
+
+
+def wire_duration_epoch(start: int, stop: int | None, stored: int) -> int:
+    """``wire_duration`` of instants given as seconds since the epoch (time-entry lists select them so)."""
+    return -start if stop is None else stored
 
 
 def check_start(start: datetime) -> None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, cast
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -14,6 +13,8 @@ from sqlalchemy.orm import Session
 from punchclock.domain import security, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid
+from punchclock.domain.inputs import given
+from punchclock.domain.users_inputs import UserChanges, UserCreate, or_none
 from punchclock.models import AuthSession, User, Workspace, WorkspaceMember
 from punchclock.models._common import utcnow
 
@@ -22,15 +23,8 @@ EMAIL = re.compile(r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$")
 MIN_PASSWORD = 6
 MAX_FULLNAME = 100
 MAX_LANGUAGE = 16  # users.language is String(16)
-TIMEOFDAY_FORMATS = {"H:mm": "H:i", "h:mm A": "h:i A"}
-DATE_FORMATS = {
-    "YYYY-MM-DD": "Y-m-d",
-    "DD.MM.YYYY": "d.m.Y",
-    "DD-MM-YYYY": "d-m-Y",
-    "MM/DD/YYYY": "m/d/Y",
-    "DD/MM/YYYY": "d/m/Y",
-    "MM-DD-YYYY": "m-d-Y",
-}
+TIMEOFDAY_FORMATS = ("H:mm", "h:mm A")
+DATE_FORMATS = ("YYYY-MM-DD", "DD.MM.YYYY", "DD-MM-YYYY", "MM/DD/YYYY", "DD/MM/YYYY", "MM-DD-YYYY")
 DURATION_FORMATS = ("improved", "classic", "decimal")
 #: Days of time entries included in ``GET /me?with_related_data=true`` (the user object's ``retention``).
 RETENTION_DAYS = 9
@@ -44,20 +38,20 @@ def _zones() -> frozenset[str]:
     return frozenset(z for z in available_timezones() if z not in ("localtime", "Factory"))
 
 
-def valid_timezone(value: Any) -> str:
-    if not isinstance(value, str) or value not in _zones():
+def valid_timezone(value: str) -> str:
+    if value not in _zones():
         raise Invalid("invalid_timezone")
     return value
 
 
-def valid_email(value: Any) -> str:
-    if not isinstance(value, str) or not EMAIL.match(value.strip()) or len(value.strip()) > 255:
+def valid_email(value: str) -> str:
+    if not EMAIL.match(value.strip()) or len(value.strip()) > 255:
         raise Invalid("invalid_email")
     return value.strip()
 
 
-def valid_fullname(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
+def valid_fullname(value: str) -> str:
+    if not value.strip():
         raise Invalid("fullname_blank")
     name = value.strip()
     if validation.has_control(name, single_line=True):
@@ -85,14 +79,6 @@ def fullname_from_email(email: str) -> str:
     """``test.user@…`` -> ``Test User`` (10-users-and-auth §5)."""
     local = email.split("@", 1)[0]
     return " ".join(p.capitalize() for p in re.split(r"[._-]+", local) if p) or local
-
-
-def jquery_timeofday_format(fmt: str) -> str:
-    return TIMEOFDAY_FORMATS.get(fmt, "H:i")
-
-
-def jquery_date_format(fmt: str) -> str:
-    return DATE_FORMATS.get(fmt, "Y-m-d")
 
 
 def new_workspace(db: Session, name: str, owner: User) -> Workspace:
@@ -149,42 +135,27 @@ class Signup:
     fullname: str | None
 
 
-def check_signup(changes: Mapping[str, Any]) -> Signup:
-    """Validate a ``POST /signups`` body without the database (all messages at once; O-38)."""
-    problems: list[tuple[str, dict[str, Any]]] = []
-    email = changes.get("email")
-    password = changes.get("password")
-    if email is None or (isinstance(email, str) and not email.strip()):
-        problems.append(("email_blank", {}))
+def check_signup(request: UserCreate) -> Signup:
+    """Validate a sign-up without the database (all messages at once; O-38)."""
+    checks = validation.FieldChecks(given(request))
+    email = or_none(request.email)
+    if email is None or not email.strip():
+        checks.fail("email_blank")
     else:
-        try:
-            email = valid_email(email)
-        except Invalid as err:
-            problems.extend(err.codes)
-    if password is None or password == "":
-        problems.append(("password_blank", {}))
+        checks.check("email", valid_email)
+    password = or_none(request.password) or ""
+    if not password:
+        checks.fail("password_blank")
     elif len(password) < MIN_PASSWORD:
-        problems.append(("password_too_short", {}))
-    timezone = changes.get("timezone")
-    if timezone is None:
-        timezone = "Etc/UTC"
-    else:
-        try:
-            valid_timezone(timezone)
-        except Invalid as err:
-            problems.extend(err.codes)
-    fullname = changes.get("fullname")
+        checks.fail("password_too_short")
+    checks.check("timezone", valid_timezone)
+    fullname = or_none(request.fullname)
     if fullname is not None and fullname.strip():
-        try:
-            fullname = valid_fullname(fullname)
-        except Invalid as err:
-            problems.extend(err.codes)
-    else:
-        fullname = None
-    if problems:
-        raise Invalid.many(problems)
-    # No problems: email and password passed the blank checks above, so neither is None.
-    return Signup(email=cast(str, email), password=cast(str, password), timezone=timezone, fullname=fullname)
+        checks.check("fullname", valid_fullname)
+    checks.raise_problems()
+    values = checks.values
+    return Signup(email=values["email"], password=password,
+                  timezone=values.get("timezone", "Etc/UTC"), fullname=values.get("fullname"))
 
 
 def signup(db: Session, request: Signup, password_hash: str) -> User:
@@ -231,9 +202,9 @@ class PasswordCheck:
     new_hash: str | None
 
 
-def check_password_change(password_hash: str | None, changes: Mapping[str, Any]) -> PasswordCheck | None:
+def check_password_change(password_hash: str | None, changes: UserChanges) -> PasswordCheck | None:
     """Verify ``current_password`` and hash ``password``; None when no new password is asked for."""
-    password, current = changes.get("password"), changes.get("current_password")
+    password, current = changes.new_password, or_none(changes.current_password)
     if password is None:
         return None
     ok = bool(current and security.verify_password(password_hash, current))
@@ -241,16 +212,15 @@ def check_password_change(password_hash: str | None, changes: Mapping[str, Any])
     return PasswordCheck(current_ok=ok, new_hash=security.hash_password(password) if usable else None)
 
 
-def update_me(db: Session, actor: Actor, changes: Mapping[str, Any], *, keep_session: str | None = None,
+def update_me(db: Session, actor: Actor, changes: UserChanges, *, keep_session: str | None = None,
               password_check: PasswordCheck | None = None) -> User:
     """Apply a ``PUT /me``: validate every field first (all messages at once), then change.
 
-    ``changes`` uses domain names; a ``None`` value is ignored (no user field can be emptied).
     A password change deletes every session of the user except ``keep_session`` (a cookie value).
     ``password_check`` is ``check_password_change`` done beforehand; without it, it is done here.
     """
-    user = actor.user
-    checks = validation.FieldChecks(changes)
+    user = load_user(db, actor)
+    checks = validation.FieldChecks(given(changes))
     check = checks.check
     check("fullname", valid_fullname)
     check("email", valid_email)
@@ -266,10 +236,10 @@ def update_me(db: Session, actor: Actor, changes: Mapping[str, Any], *, keep_ses
     if "email" in new and email_taken(db, new["email"], exclude_id=user.id):
         checks.fail("email_taken")
 
-    password = changes.get("password")
+    password = changes.new_password
     pw = password_check or check_password_change(user.password_hash, changes)
     if password is not None and pw is not None:
-        if not changes.get("current_password"):
+        if not changes.current_password:
             checks.fail("current_password_required")
         elif not pw.current_ok:
             checks.fail("current_password_invalid")
@@ -292,28 +262,28 @@ def update_me(db: Session, actor: Actor, changes: Mapping[str, Any], *, keep_ses
     return user
 
 
-def _one_of(value: Any, allowed: Mapping[str, str] | Sequence[str], code: str) -> str:
-    if not isinstance(value, str) or value not in allowed:
+def _one_of(value: str, allowed: Sequence[str], code: str) -> str:
+    if value not in allowed:
         raise Invalid(code)
     return value
 
 
-def _beginning_of_week(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 6:
+def _beginning_of_week(value: int) -> int:
+    if not 0 <= value <= 6:
         raise Invalid("invalid_beginning_of_week")
     return value
 
 
-def _language(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
+def _language(value: str) -> str:
+    if not value.strip():
         raise Invalid("language_blank")
     if len(value.strip()) > MAX_LANGUAGE:
         raise Invalid("invalid_language")
     return value.strip()
 
 
-def _default_workspace(actor: Actor, workspace_id: Any) -> int:
-    if not isinstance(workspace_id, int) or not actor.is_member(workspace_id):
+def _default_workspace(actor: Actor, workspace_id: int) -> int:
+    if not actor.is_member(workspace_id):
         raise Invalid("invalid_default_workspace")
     return workspace_id
 
@@ -342,3 +312,7 @@ def end_session(db: Session, user_id: int, secret: str) -> None:
         delete(AuthSession).where(AuthSession.user_id == user_id, AuthSession.token_hash == security.digest(secret))
     )
 
+
+def load_user(db: Session, actor: Actor) -> User:
+    """The caller as an ORM object, for services that change it (``actor.user`` is a read-only snapshot)."""
+    return db.get_one(User, actor.id)

@@ -22,8 +22,8 @@ def has_control(text: str, *, single_line: bool = False) -> bool:
     return (_CONTROL_OR_BREAK if single_line else _CONTROL).search(text) is not None
 
 
-def clean_name(value: Any, max_len: int = 255, code: str = "name_blank") -> str:
-    if not isinstance(value, str) or not value.strip():
+def clean_name(value: str, max_len: int = 255, code: str = "name_blank") -> str:
+    if not value.strip():
         raise Invalid(code)
     name = value.strip()
     if has_control(name, single_line=True):

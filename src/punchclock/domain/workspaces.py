@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from punchclock.domain import access, locks, rates, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid
+from punchclock.domain.inputs import UNSET, Unset, given
 from punchclock.models import User, Workspace, WorkspaceMember
 from punchclock.models._common import utcnow
 
@@ -27,6 +28,21 @@ FLAGS = (
 )
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkspaceChanges:
+    """Settings of ``PUT /workspaces/{id}``; a null is ignored (no setting can be emptied)."""
+
+    name: str | Unset | None = UNSET
+    default_hourly_rate: Decimal | Unset | None = UNSET
+    default_currency: str | Unset | None = UNSET
+    only_admins_may_create_projects: bool | Unset | None = UNSET
+    only_admins_see_billable_rates: bool | Unset | None = UNSET
+    only_admins_see_team_dashboard: bool | Unset | None = UNSET
+    projects_billable_by_default: bool | Unset | None = UNSET
+    rounding: int | Unset | None = UNSET
+    rounding_minutes: int | Unset | None = UNSET
+
+
 def list_mine(db: Session, actor: Actor) -> Sequence[Workspace]:
     """Workspaces of the actor's active memberships, by id (O-30)."""
     return db.scalars(access.readable_workspaces(actor)).all()
@@ -36,18 +52,17 @@ def get(db: Session, actor: Actor, workspace_id: int) -> Workspace:
     return access.load_workspace(db, actor, workspace_id)
 
 
-def update(db: Session, actor: Actor, workspace_id: int, changes: Mapping[str, Any]) -> Workspace:
+def update(db: Session, actor: Actor, workspace_id: int, changes: WorkspaceChanges) -> Workspace:
     """Admins only. Validates every field first (all messages at once), then changes.
 
-    ``None`` values are ignored (no workspace setting can be emptied). ``default_hourly_rate`` is
-    accepted but not stored on a non-premium workspace (O-23).
+    ``default_hourly_rate`` is accepted but not stored on a non-premium workspace (O-23).
     """
     access.load_workspace(db, actor, workspace_id)
     access.require_admin(actor, workspace_id)
-    if "default_hourly_rate" in changes or "default_currency" in changes:
+    if changes.default_hourly_rate is not UNSET or changes.default_currency is not UNSET:
         rates.lock_for_rates(db, [workspace_id])  # before the row lock (domain/locks.py)
     workspace = locks.for_change(db, select(Workspace).where(Workspace.id == workspace_id), Workspace.id)[0]
-    checks = validation.FieldChecks(changes)
+    checks = validation.FieldChecks(given(changes))
     checks.check("name", lambda v: validation.clean_name(v, max_len=MAX_NAME))
     checks.check("default_currency", validation.currency)
     checks.check("rounding", lambda v: _one_of(v, ROUNDING, "invalid_rounding"))
@@ -65,8 +80,8 @@ def update(db: Session, actor: Actor, workspace_id: int, changes: Mapping[str, A
     return workspace
 
 
-def _one_of(value: Any, allowed: tuple[int, ...], code: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value not in allowed:
+def _one_of(value: int, allowed: tuple[int, ...], code: str) -> int:
+    if value not in allowed:
         raise Invalid(code)
     return value
 

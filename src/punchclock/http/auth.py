@@ -9,16 +9,18 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Coroutine, Sequence
+from dataclasses import fields
 from datetime import timedelta
 from typing import Any, cast
 
 from fastapi import Request
-from sqlalchemy import Row, and_, bindparam, func, select, update
+from sqlalchemy import Row, and_, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from punchclock.domain.actor import Actor
+from punchclock.db.base import table
+from punchclock.domain.actor import Actor, UserRecord
 from punchclock.domain.errors import RateLimited, Unauthenticated
 from punchclock.domain.security import digest, new_session_secret, verify_password
 from punchclock.domain.validation import has_control
@@ -50,28 +52,35 @@ def _basic(header: str) -> tuple[str, str]:
     return user, password
 
 
-# The hot path: one statement, built once, finds the user and their active memberships together.
+# The hot path: one prebuilt Core statement finds the user and their active memberships together;
+# rows become a ``UserRecord`` and the Actor, with no ORM object.
+_USERS, _MEMBERS, _WORKSPACES = table(User), table(WorkspaceMember), table(Workspace)
+_USER_COLUMNS = [_USERS.c[f.name] for f in fields(UserRecord)]
+_N = len(_USER_COLUMNS)
 _MEMBERSHIPS = (
-    select(User, WorkspaceMember.workspace_id, WorkspaceMember.admin, Workspace.only_admins_see_billable_rates)
-    .outerjoin(WorkspaceMember, and_(WorkspaceMember.user_id == User.id, WorkspaceMember.active.is_(True)))
-    .outerjoin(Workspace, Workspace.id == WorkspaceMember.workspace_id)
-    .where(User.disabled_at.is_(None))
+    select(*_USER_COLUMNS, _MEMBERS.c.workspace_id, _MEMBERS.c.admin, _WORKSPACES.c.only_admins_see_billable_rates)
+    .select_from(
+        _USERS.outerjoin(_MEMBERS, and_(_MEMBERS.c.user_id == _USERS.c.id, _MEMBERS.c.active.is_(True)))
+        .outerjoin(_WORKSPACES, _WORKSPACES.c.id == _MEMBERS.c.workspace_id)
+    )
+    .where(_USERS.c.disabled_at.is_(None))
 )
-_BY_TOKEN = _MEMBERSHIPS.where(User.api_token == bindparam("token"))
-_BY_SESSION = _MEMBERSHIPS.join(AuthSession, AuthSession.user_id == User.id).where(
-    AuthSession.token_hash == bindparam("digest"), AuthSession.expires_at > bindparam("now")
+_BY_TOKEN = _MEMBERSHIPS.where(_USERS.c.api_token == bindparam("token"))
+_BY_ID = _MEMBERSHIPS.where(_USERS.c.id == bindparam("user_id"))
+_SESSIONS = table(AuthSession)
+_BY_SESSION = _MEMBERSHIPS.join(_SESSIONS, _SESSIONS.c.user_id == _USERS.c.id).where(
+    _SESSIONS.c.token_hash == bindparam("digest"), _SESSIONS.c.expires_at > bindparam("now")
 )
 
-_BY_EMAIL = select(User.id, User.password_hash, User.last_login_at).where(
-    func.lower(User.email) == bindparam("email"), User.disabled_at.is_(None)
+_BY_EMAIL = select(_USERS.c.id, _USERS.c.password_hash, _USERS.c.last_login_at).where(
+    func.lower(_USERS.c.email) == bindparam("email"), _USERS.c.disabled_at.is_(None)
 )
 # A login is not a change of the user object: its ``at`` (updated_at) stays as it was.
 _RECORD_LOGIN = (
-    update(User).where(User.id == bindparam("user_id"))
-    .values(last_login_at=bindparam("now"), updated_at=User.updated_at)
+    update(_USERS).where(_USERS.c.id == bindparam("user_id"))
+    .values(last_login_at=bindparam("now"), updated_at=_USERS.c.updated_at)
 )
 
-Authenticated = tuple[User, str, Actor | None]
 LOGIN_RECORD_INTERVAL = timedelta(minutes=1)
 
 
@@ -83,37 +92,35 @@ class BadPassword(Unauthenticated):
         self.account = account
 
 
-# SQLAlchemy types the outer-joined columns as non-null; they are None for a user without memberships.
-def _with_memberships(rows: Sequence[Row[User, int, bool, bool]], method: str) -> Authenticated:
-    user = rows[0][0]
-    members = [(wid, admin, hidden) for _, wid, admin, hidden in rows if wid is not None]
-    actor = Actor(user=user, workspaces={wid: admin for wid, admin, _ in members}, method=method,
-                  rates_hidden={wid: hidden for wid, _, hidden in members})
-    return user, method, actor
+def _actor(rows: Sequence[Row[*tuple[Any, ...]]], method: str) -> Actor:
+    """The Actor from ``_MEMBERSHIPS`` rows: the user's columns, then one active membership per row (or None)."""
+    members = [row[_N:] for row in rows if row[_N] is not None]
+    return Actor(user=UserRecord(*rows[0][:_N]), workspaces={wid: admin for wid, admin, _ in members},
+                 method=method, rates_hidden={wid: hidden for wid, _, hidden in members})
 
 
-async def _authenticate(request: Request, db: Session, cookie_names: tuple[str, ...]) -> Authenticated:
+async def _authenticate(request: Request, db: Session, cookie_names: tuple[str, ...]) -> Actor:
     header = request.headers.get("authorization")
     if header is not None:
         name, password = _basic(header)
         if password == "api_token":
-            rows = db.execute(_BY_TOKEN, {"token": name.strip()}).all()
+            rows = db.connection().execute(_BY_TOKEN, {"token": name.strip()}).all()
             if rows:
-                return _with_memberships(rows, "token")
+                return _actor(rows, "token")
             # End the lookup's transaction: none may stay open across the password check's await.
             db.rollback()
-        return await _password_user(request, db, name, password), "password", None
+        return await _password_user(request, db, name, password)
     for cookie in cookie_names:
         secret = request.cookies.get(cookie)
         if secret:
-            rows = db.execute(_BY_SESSION, {"digest": digest(secret), "now": utcnow()}).all()
+            rows = db.connection().execute(_BY_SESSION, {"digest": digest(secret), "now": utcnow()}).all()
             if rows:
-                return _with_memberships(rows, "session")
+                return _actor(rows, "session")
             break
     raise Unauthenticated("bad_credentials")
 
 
-async def _password_user(request: Request, db: Session, email: str, password: str) -> User:
+async def _password_user(request: Request, db: Session, email: str, password: str) -> Actor:
     account = account_key(email)
     request.app.state.login_throttle.check(client_ip(request), account)
     # argon2 takes tens of milliseconds by design, so it runs in a thread. The lookup uses its own
@@ -130,24 +137,15 @@ async def _password_user(request: Request, db: Session, email: str, password: st
     if row[2] is None or utcnow() - row[2] >= LOGIN_RECORD_INTERVAL:
         with engine.execution_options(sqlite_immediate=True).begin() as conn:
             record_login(conn, row[0])
-    user = db.get(User, row[0])
-    if user is None:  # deleted between the two statements
+    rows = db.connection().execute(_BY_ID, {"user_id": row[0]}).all()
+    if not rows:  # deleted or disabled between the two statements
         raise BadPassword(account)
-    return user
+    return _actor(rows, "password")
 
 
 def record_login(conn: Connection, user_id: int) -> None:
     """``last_login_at``: e-mail + password logins and new sessions, never token or cookie calls (hot path)."""
     conn.execute(_RECORD_LOGIN, {"user_id": user_id, "now": utcnow()})
-
-
-def load_actor(db: Session, user: User, method: str) -> Actor:
-    rows = db.execute(
-        select(WorkspaceMember.workspace_id, WorkspaceMember.admin).where(
-            WorkspaceMember.user_id == user.id, WorkspaceMember.active.is_(True)
-        )
-    ).all()
-    return Actor(user=user, workspaces={wid: admin for wid, admin in rows}, method=method)
 
 
 async def authenticate(request: Request, db: Session, rate: Rate, cookie_name: str) -> Actor:
@@ -157,46 +155,47 @@ async def authenticate(request: Request, db: Session, rate: Rate, cookie_name: s
 
 async def authenticate_password(request: Request, db: Session, rate: Rate, email: str, password: str) -> Actor:
     """E-mail + password from a request body (``POST /sessions`` extension, O-8); charged like Basic."""
-    async def attempt() -> Authenticated:
-        return await _password_user(request, db, email, password), "password", None
+    async def attempt() -> Actor:
+        return await _password_user(request, db, email, password)
 
     return await _charged(request, db, rate, attempt())
 
 
 async def authenticate_token(request: Request, db: Session, rate: Rate) -> Actor:
     """Reports API v2: HTTP Basic with ``<api_token>:api_token`` only (50-reports §2, O-7); its own buckets."""
-    async def attempt() -> Authenticated:
+    async def attempt() -> Actor:
         header = request.headers.get("authorization")
         if header is None:
             raise Unauthenticated("bad_credentials")
         name, password = _basic(header)
-        rows = db.execute(_BY_TOKEN, {"token": name.strip()}).all() if password == "api_token" else []
+        rows = db.connection().execute(_BY_TOKEN, {"token": name.strip()}).all() if password == "api_token" else []
         if not rows:
             raise Unauthenticated("bad_credentials")
-        return _with_memberships(rows, "token")
+        return _actor(rows, "token")
 
     return await _charged(request, db, rate, attempt(), scope="reports:")
 
 
 async def _charged(
-    request: Request, db: Session, rate: Rate, attempt: Coroutine[Any, Any, Authenticated], scope: str = ""
+    request: Request, db: Session, rate: Rate, attempt: Coroutine[Any, Any, Actor], scope: str = ""
 ) -> Actor:
     limiter = request.app.state.limiter
     ip = client_ip(request)
     try:
-        user, method, actor = await attempt
+        actor = await attempt
     except Unauthenticated as exc:
         request.app.state.login_throttle.failed(ip, exc.account if isinstance(exc, BadPassword) else None)
         wait = limiter.hit(f"{scope}ip:{ip}", rate)
         if wait:
             raise RateLimited(wait) from None
         raise
+    user = actor.user
     request.state.user_id = user.id  # for the access log
-    key = f"{scope}t:{user.api_token}:{ip}" if method == "token" else f"{scope}u:{user.id}:{ip}"
+    key = f"{scope}t:{user.api_token}:{ip}" if actor.method == "token" else f"{scope}u:{user.id}:{ip}"
     wait = limiter.hit(key, rate)
     if wait:
         raise RateLimited(wait)
-    return actor if actor is not None else load_actor(db, user, method)
+    return actor
 
 
 def charge_anonymous(request: Request, rate: Rate) -> None:
@@ -205,13 +204,19 @@ def charge_anonymous(request: Request, rate: Rate) -> None:
         raise RateLimited(wait)
 
 
-def open_session(db: Session, user: User, max_age: int) -> str:
+_OPEN_SESSION = insert(_SESSIONS).values(
+    token_hash=bindparam("digest"), user_id=bindparam("user_id"), created_at=bindparam("now"),
+    expires_at=bindparam("expires"))
+
+
+def open_session(db: Session, user_id: int, max_age: int) -> str:
     """Create a server-side session; returns the cookie value (only its digest is stored)."""
     secret = new_session_secret()
     now = utcnow()
-    db.add(AuthSession(token_hash=digest(secret), user_id=user.id, created_at=now,
-                       expires_at=now + timedelta(seconds=max_age)))
-    record_login(db.connection(), user.id)
+    conn = db.connection()
+    conn.execute(_OPEN_SESSION, {"digest": digest(secret), "user_id": user_id, "now": now,
+                                 "expires": now + timedelta(seconds=max_age)})
+    record_login(conn, user_id)
     return secret
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from starlette.concurrency import run_in_threadpool
 
 from punchclock.db.session import finish
 from punchclock.domain.errors import DomainError, Invalid, Malformed, RateLimited
@@ -37,16 +40,25 @@ class TransactionRoute(APIRoute):
         return wire.json_response(messages, status_code=status, headers=headers)
 
     def get_route_handler(self) -> Handler:
-        inner = super().get_route_handler()
+        unit = self._unit_of_work(super().get_route_handler())
 
         async def handler(request: Request) -> Response:
-            # Database work runs synchronously on the event loop, so a transaction must never be
-            # open across an ``await`` that suspends: another request of this worker would then
-            # block the loop waiting for its lock. Read the body before anything touches the DB.
+            # Database work is synchronous, so a transaction must never be open across an ``await``
+            # that suspends on the event loop: read the body before anything touches the database.
             if request.method not in ("GET", "HEAD"):
                 await request.body()
+            if request.app.state.db_in_thread:
+                return await run_in_threadpool(on_thread_loop, unit, request)
+            return await unit(request)
+
+        return handler
+
+    def _unit_of_work(self, inner: Handler) -> Handler:
+        """The handler, its commit (or rollback) and its error rendering: one transaction."""
+
+        async def unit(request: Request) -> Response:
             try:
-                response = await inner(request)
+                response = await _with_one_reconnect(inner, request)
             except DomainError as err:
                 finish(request, commit=False)
                 return self.render_error(err)
@@ -67,7 +79,42 @@ class TransactionRoute(APIRoute):
                 return self.render_error(Invalid("conflict"))
             return response
 
-        return handler
+        return unit
+
+
+async def _with_one_reconnect(inner: Handler, request: Request) -> Response:
+    """Run the handler; once more on a fresh connection if the database dropped the one it had.
+
+    After a database restart every pooled connection is dead; SQLAlchemy then discards the whole
+    pool, so only the first statement of each worker meets a dead one. Nothing was committed when
+    the handler fails (the commit comes after it), so running it again is safe, and cheaper than a
+    ``SELECT 1`` round trip before every request (``pool_pre_ping``).
+    """
+    try:
+        return await inner(request)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        finish(request, commit=False)
+        log.warning("database connection lost; running the request again on a new one")
+    return await inner(request)
+
+
+_thread = threading.local()
+
+
+def on_thread_loop(unit: Handler, request: Request) -> Response:
+    """Run a whole request (handler and commit) on this worker thread's own event loop.
+
+    With a networked database every statement waits on the network; done on the server's event loop
+    that wait would stall every other request of the worker. One hop per request moves all of it
+    here: the handlers stay plain ``async def`` code calling the synchronous SQLAlchemy API, and
+    their rare awaits (argon2 in a further thread, the body already read) work on any loop.
+    """
+    loop: asyncio.AbstractEventLoop | None = getattr(_thread, "loop", None)
+    if loop is None:
+        loop = _thread.loop = asyncio.new_event_loop()
+    return loop.run_until_complete(unit(request))
 
 
 class V8Route(TransactionRoute):

@@ -88,6 +88,13 @@ def render_ts(value: datetime | None, tz: tzinfo) -> str | None:
     return value.astimezone(tz).isoformat(timespec="seconds")
 
 
+def render_epoch(seconds: int | None, tz: tzinfo) -> str | None:
+    """``render_ts`` of an instant given as whole seconds since the epoch."""
+    if seconds is None:
+        return None
+    return datetime.fromtimestamp(seconds, tz).isoformat(timespec="seconds")
+
+
 _OFFSET_NO_COLON = re.compile(r"([+-]\d{2})(\d{2})$")
 
 

@@ -29,6 +29,15 @@ async def current_actor(request: Request) -> Actor:
     return actor
 
 
+async def caller(request: Request) -> tuple[Actor, Session]:
+    """``CurrentActor`` and ``DbSession`` as one plain call, for the hot routes.
+
+    FastAPI's resolver costs about 30 µs per dependency and request, a quarter of ``GET /me``; the hot
+    paths (``/me``, time entries, the project list) call this instead. Same order, same errors.
+    """
+    return await current_actor(request), request_session(request)
+
+
 async def db_session(request: Request) -> Session:
     # async on purpose: a plain ``def`` dependency would hop to the threadpool on every request.
     return request_session(request)

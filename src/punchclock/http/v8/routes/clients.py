@@ -19,7 +19,7 @@ router = APIRouter(route_class=V8Route, tags=["clients"])
 @router.post("/clients", summary="Create a client", **op(answers.V8ClientData, bodies.ClientCreate))
 async def create_client(actor: CurrentActor, db: DbSession, body: Body) -> Response:
     data, _ = params.unwrap(body, "client", ClientIn)
-    client = clients.create(db, actor, data.model_dump(exclude_unset=True))
+    client = clients.create(db, actor, data.create())
     view = access.views(db, actor)[client.workspace_id]
     return json_response({"data": client_out(client, view, actor.tz)})
 
@@ -42,9 +42,7 @@ async def get_client(client_id: ClientId, actor: CurrentActor, db: DbSession) ->
 async def update_client(client_id: ClientId, actor: CurrentActor, db: DbSession, body: Body) -> Response:
     cid = params.single_id(client_id)
     data, _ = params.unwrap(body, "client", ClientIn)
-    changes = data.model_dump(exclude_unset=True)
-    changes.pop("workspace_id", None)  # cannot change (O-17)
-    client = clients.update_client(db, actor, cid, changes)
+    client = clients.update_client(db, actor, cid, data.changes())
     view = access.views(db, actor)[client.workspace_id]
     return json_response({"data": client_out(client, view, actor.tz)})
 
@@ -61,8 +59,8 @@ async def client_projects(
     client = clients.get(db, actor, params.single_id(client_id))
     only_active = params.tristate(active, "active", True)
     rows = projects.list_for_client(db, actor, client.id, only_active)
-    views = access.views(db, actor)
-    return json_response([project_out(p, views[p.workspace_id], actor.tz) for p in rows])
+    views, tz = access.views(db, actor), actor.tz
+    return json_response([project_out(p, views[p.workspace_id], tz) for p in rows])
 
 
 @router.get("/workspaces/{workspace_id}/clients", summary="Clients of a workspace",

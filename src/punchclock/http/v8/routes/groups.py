@@ -20,7 +20,7 @@ router = APIRouter(route_class=V8Route, tags=["groups"])
 @router.post("/groups", summary="Create a group", **op(answers.V8GroupData, bodies.GroupCreate))
 async def create_group(actor: CurrentActor, db: DbSession, body: Body) -> Response:
     data, _ = params.unwrap(body, "group", GroupIn)
-    group = groups.create(db, actor, data.model_dump(exclude_unset=True))
+    group = groups.create(db, actor, data.create())
     return json_response({"data": group_out(group, actor.tz)})
 
 
@@ -28,9 +28,7 @@ async def create_group(actor: CurrentActor, db: DbSession, body: Body) -> Respon
 async def update_group(group_id: GroupId, actor: CurrentActor, db: DbSession, body: Body) -> Response:
     gid = params.single_id(group_id)
     data, _ = params.unwrap(body, "group", GroupIn)
-    changes = data.model_dump(exclude_unset=True)
-    changes.pop("workspace_id", None)  # cannot change (O-17)
-    group = groups.update(db, actor, gid, changes)
+    group = groups.update(db, actor, gid, data.changes())
     return json_response({"data": group_out(group, actor.tz)})
 
 

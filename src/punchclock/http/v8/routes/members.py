@@ -16,7 +16,7 @@ from punchclock.http.v8.docs import answers, bodies, objects
 from punchclock.http.v8.docs.ops import DELETED, op
 from punchclock.http.v8.docs.params import WorkspaceId, WorkspaceUserId
 from punchclock.http.v8.errors import message
-from punchclock.http.v8.schemas.members import WorkspaceUserIn, parse_emails, parse_group_ids, workspace_user_out
+from punchclock.http.v8.schemas.members import WorkspaceUserIn, parse_emails, workspace_user_out
 from punchclock.http.wire import json_response
 
 router = APIRouter(route_class=V8Route, tags=["workspace users"])
@@ -66,10 +66,7 @@ async def update_workspace_user(workspace_user_id: WorkspaceUserId, actor: Curre
                                 settings: AppSettings) -> Response:
     member_id = params.single_id(workspace_user_id)
     data, _ = params.unwrap(body, "workspace_user", WorkspaceUserIn)
-    changes = data.model_dump(exclude_unset=True)
-    if "group_ids" in changes:
-        changes["group_ids"] = parse_group_ids(changes["group_ids"])
-    m = members.update(db, actor, member_id, changes)
+    m = members.update(db, actor, member_id, data.changes())
     return json_response({"data": _out(actor, m, settings)})
 
 

@@ -14,7 +14,7 @@ from punchclock.http.v8.deps import Body, CurrentActor, DbSession
 from punchclock.http.v8.docs import answers, bodies, objects
 from punchclock.http.v8.docs.ops import DELETED, op
 from punchclock.http.v8.docs.params import ProjectUserIds, WorkspaceId
-from punchclock.http.v8.schemas.project_users import ProjectUserIn, parse_uids, project_user_out
+from punchclock.http.v8.schemas.project_users import ProjectUserIn, project_user_out
 from punchclock.http.wire import json_response
 from punchclock.models import ProjectMember
 
@@ -33,9 +33,8 @@ def _out(db: Session, actor: Actor, members: Sequence[ProjectMember], fields: fr
              **op(answers.V8ProjectUsersData, bodies.ProjectUserCreate))
 async def create_project_users(actor: CurrentActor, db: DbSession, body: Body) -> Response:
     data, _ = params.unwrap(body, WRAPPER, ProjectUserIn)
-    uids, is_list = parse_uids(data.user_id)
-    changes = data.model_dump(exclude_unset=True, include={"manager", "rate"})
-    created = project_users.create(db, actor, data.project_id, uids, changes, name_ids=is_list)
+    changes, is_list = data.create()
+    created = project_users.create(db, actor, changes, name_ids=is_list)
     rows = _out(db, actor, created, params.fields_set(data.fields))
     return json_response({"data": rows if is_list else rows[0]})
 
@@ -46,8 +45,7 @@ async def update_project_users(project_user_ids: ProjectUserIds, actor: CurrentA
                                ) -> Response:
     ids, is_list = params.parse_ids(project_user_ids)
     data, _ = params.unwrap(body, WRAPPER, ProjectUserIn)
-    changes = data.model_dump(exclude_unset=True, include={"manager", "rate"})  # pid, uid, wid ignored (O-17)
-    updated = project_users.update_many(db, actor, ids, changes, name_ids=is_list)
+    updated = project_users.update_many(db, actor, ids, data.changes(), name_ids=is_list)
     rows = _out(db, actor, updated, params.fields_set(data.fields))
     return json_response({"data": rows if is_list else rows[0]})
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
 from punchclock.domain import access, projects, tasks
 from punchclock.domain.actor import Actor
 from punchclock.http.routing import V8Route
 from punchclock.http.v8 import params
-from punchclock.http.v8.deps import Body, CurrentActor, DbSession
+from punchclock.http.v8.deps import Body, CurrentActor, DbSession, caller
 from punchclock.http.v8.docs import answers, bodies, objects
 from punchclock.http.v8.docs.ops import DELETED, op
 from punchclock.http.v8.docs.params import (
@@ -27,15 +27,15 @@ from punchclock.http.v8.schemas.project_users import project_user_out
 from punchclock.http.v8.schemas.projects import ProjectIn, project_out
 from punchclock.http.v8.schemas.tasks import task_out
 from punchclock.http.wire import json_response
-from punchclock.models import Project, Task
+from punchclock.models import Task
 
 router = APIRouter(route_class=V8Route, tags=["projects"])
 
 
-def _project(db: Session, actor: Actor, project: Project) -> dict[str, Any]:
-    view = access.views(db, actor)[project.workspace_id]
-    estimated = projects.auto_estimates(db, [project]).get(project.id)
-    return project_out(project, view, actor.tz, estimated_hours=estimated)
+def _project(db: Session, actor: Actor, project_id: int) -> dict[str, Any]:
+    """``{"data": project}`` read back on the list statement, so every answer has one shape."""
+    row = projects.read(db, actor, project_id)
+    return {"data": project_out(row, access.views(db, actor)[row.workspace_id], actor.tz)}
 
 
 def _tasks(db: Session, actor: Actor, items: Sequence[Task], fields: frozenset[str]) -> list[dict[str, Any]]:
@@ -52,14 +52,13 @@ def _tasks(db: Session, actor: Actor, items: Sequence[Task], fields: frozenset[s
 @router.post("/projects", summary="Create a project", **op(answers.V8ProjectData, bodies.ProjectCreate))
 async def create_project(actor: CurrentActor, db: DbSession, body: Body) -> Response:
     data, _ = params.unwrap(body, "project", ProjectIn)
-    project = projects.create(db, actor, data.model_dump(exclude_unset=True))
-    return json_response({"data": _project(db, actor, project)})
+    project = projects.create(db, actor, data.create())
+    return json_response(_project(db, actor, project.id))
 
 
 @router.get("/projects/{project_id}", summary="Get a project", **op(answers.V8ProjectData))
 async def get_project(project_id: ProjectId, actor: CurrentActor, db: DbSession) -> Response:
-    project = projects.get(db, actor, params.single_id(project_id))
-    return json_response({"data": _project(db, actor, project)})
+    return json_response(_project(db, actor, params.single_id(project_id)))
 
 
 @router.put("/projects/{project_id}", summary="Update a project",
@@ -67,8 +66,8 @@ async def get_project(project_id: ProjectId, actor: CurrentActor, db: DbSession)
 async def update_project(project_id: ProjectId, actor: CurrentActor, db: DbSession, body: Body) -> Response:
     pid = params.single_id(project_id)
     data, _ = params.unwrap(body, "project", ProjectIn)
-    project = projects.update_project(db, actor, pid, data.model_dump(exclude_unset=True))
-    return json_response({"data": _project(db, actor, project)})
+    project = projects.update_project(db, actor, pid, data.changes())
+    return json_response(_project(db, actor, project.id))
 
 
 @router.delete("/projects/{project_ids}", summary="Delete projects", **op(**DELETED))
@@ -98,20 +97,16 @@ async def project_tasks(project_id: ProjectId, actor: CurrentActor, db: DbSessio
 
 @router.get("/workspaces/{workspace_id}/projects", summary="Projects of a workspace",
             **op(list[objects.V8Project]))
-async def workspace_projects(workspace_id: WorkspaceId, actor: CurrentActor, db: DbSession, active: Active = None,
+async def workspace_projects(workspace_id: WorkspaceId, request: Request, active: Active = None,
                              actual_hours: ActualHours = None, only_templates: OnlyTemplates = None) -> Response:
+    actor, db = await caller(request)  # a hot path: no FastAPI dependency (deps.caller)
     wid = params.single_id(workspace_id)
     only_active = params.tristate(active, "active", True)
     with_hours = params.flag(actual_hours, "actual_hours", False)
     templates = params.flag(only_templates, "only_templates", False)
-    rows = projects.list_workspace(db, actor, wid, only_active, templates)
-    hours = projects.actual_hours(db, [p.id for p in rows]) if with_hours else {}
-    estimates = projects.auto_estimates(db, rows)
-    view = access.views(db, actor)[wid]
-    return json_response([
-        project_out(p, view, actor.tz, actual_hours=hours.get(p.id), estimated_hours=estimates.get(p.id))
-        for p in rows
-    ])
+    rows = projects.list_workspace(db, actor, wid, only_active, templates, with_hours)
+    view, tz = access.views(db, actor)[wid], actor.tz
+    return json_response([project_out(p, view, tz) for p in rows])
 
 
 @router.get("/workspaces/{workspace_id}/tasks", summary="Tasks of a workspace", **op(list[objects.V8Task]))

@@ -18,7 +18,7 @@ router = APIRouter(route_class=V8Route, tags=["tags"])
 @router.post("/tags", summary="Create a tag", **op(answers.V8TagData, bodies.TagCreate))
 async def create_tag(actor: CurrentActor, db: DbSession, body: Body) -> Response:
     data, _ = params.unwrap(body, "tag", TagIn)
-    tag = tags.create(db, actor, data.model_dump(exclude_unset=True))
+    tag = tags.create(db, actor, data.create())
     return json_response({"data": tag_out(tag, actor.tz)})
 
 
@@ -26,9 +26,7 @@ async def create_tag(actor: CurrentActor, db: DbSession, body: Body) -> Response
 async def update_tag(tag_id: TagId, actor: CurrentActor, db: DbSession, body: Body) -> Response:
     tid = params.single_id(tag_id)
     data, _ = params.unwrap(body, "tag", TagIn)
-    changes = data.model_dump(exclude_unset=True)
-    changes.pop("workspace_id", None)  # cannot change (O-17)
-    return json_response({"data": tag_out(tags.update_tag(db, actor, tid, changes), actor.tz)})
+    return json_response({"data": tag_out(tags.update_tag(db, actor, tid, data.changes()), actor.tz)})
 
 
 @router.delete("/tags/{tag_id}", summary="Delete a tag", **op(**DELETED))

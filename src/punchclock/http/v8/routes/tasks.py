@@ -37,8 +37,7 @@ def _out(db: Session, actor: Actor, items: Sequence[Task], fields: frozenset[str
 @router.post("/tasks", summary="Create a task", **op(answers.V8TaskData, bodies.TaskCreate))
 async def create_task(actor: CurrentActor, db: DbSession, body: Body) -> Response:
     data, _ = params.unwrap(body, WRAPPER, TaskIn)
-    changes = data.model_dump(exclude_unset=True, exclude={"fields"})
-    task = tasks.create(db, actor, changes)
+    task = tasks.create(db, actor, data.create())
     return json_response({"data": _out(db, actor, [task], params.fields_set(data.fields), with_at=False)[0]})
 
 
@@ -52,8 +51,7 @@ async def get_task(task_id: TaskId, actor: CurrentActor, db: DbSession, fields: 
 async def update_tasks(task_ids: TaskIds, actor: CurrentActor, db: DbSession, body: Body) -> Response:
     ids, is_list = params.parse_ids(task_ids)
     data, _ = params.unwrap(body, WRAPPER, TaskIn)
-    changes = data.model_dump(exclude_unset=True, exclude={"fields", "project_id", "workspace_id"})  # O-17
-    updated = tasks.update_many(db, actor, ids, changes, name_ids=is_list)
+    updated = tasks.update_many(db, actor, ids, data.changes(), name_ids=is_list)
     rows = _out(db, actor, updated, params.fields_set(data.fields))
     return json_response({"data": rows if is_list else rows[0]})
 

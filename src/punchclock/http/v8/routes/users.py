@@ -16,7 +16,16 @@ from punchclock.domain.errors import DomainError, Forbidden, Malformed
 from punchclock.http import auth
 from punchclock.http.routing import V8Route
 from punchclock.http.v8 import params
-from punchclock.http.v8.deps import AppSettings, Body, CurrentActor, DbSession, current_actor, json_body
+from punchclock.http.v8.deps import (
+    AppSettings,
+    Body,
+    CurrentActor,
+    DbSession,
+    caller,
+    current_actor,
+    json_body,
+    settings_of,
+)
 from punchclock.http.v8.docs import answers, bodies
 from punchclock.http.v8.docs.ops import op
 from punchclock.http.v8.docs.params import Since, WithRelatedData
@@ -63,15 +72,14 @@ def _with_new_session(db: Session, actor: Actor, settings: Settings, body: dict[
     # another connection committed (SQLITE_BUSY_SNAPSHOT, no busy wait). Nothing was written yet:
     # end the reads so that the session row starts a transaction of its own.
     db.commit()
-    secret = auth.open_session(db, actor.user, settings.session_max_age)
+    secret = auth.open_session(db, actor.id, settings.session_max_age)
     return json_response(body, headers={"Set-Cookie": _session_cookie(settings, secret, settings.session_max_age)})
 
 
 @router.get("/me", summary="The caller, optionally with all their data", **op(answers.V8MeSync))
-async def get_me(
-    actor: CurrentActor, db: DbSession, settings: AppSettings,
-    with_related_data: WithRelatedData = None, since: Since = None,
-) -> Response:
+async def get_me(request: Request, with_related_data: WithRelatedData = None, since: Since = None) -> Response:
+    actor, db = await caller(request)  # a hot path: no FastAPI dependency (deps.caller)
+    settings = settings_of(request)
     body = _me_body(db, actor, settings, with_related_data, since)
     if actor.method == "password":  # e-mail + password login also opens a session (O-8)
         return _with_new_session(db, actor, settings, body)
@@ -82,10 +90,10 @@ async def get_me(
 async def update_me(request: Request, actor: CurrentActor, db: DbSession, settings: AppSettings, body: Body
                     ) -> Response:
     data, _ = params.unwrap(body, "user", UserIn)
-    changes = data.model_dump(exclude_unset=True)
+    changes = data.changes()
     keep = auth.session_cookie_value(request, settings.session_cookie_name) if actor.method == "session" else None
     check = None
-    if changes.get("password") is not None:
+    if changes.new_password is not None:
         # argon2 (verify + hash) runs in a thread. No transaction may stay open across that await
         # (http/routing.py), so the read-only one of authentication ends first; nothing was written.
         db.commit()
@@ -97,7 +105,7 @@ async def update_me(request: Request, actor: CurrentActor, db: DbSession, settin
 @router.post("/reset_token", summary="Replace the caller's API token",
              **op(schema={"type": "string", "description": "The new API token."}))
 async def reset_token(actor: CurrentActor, db: DbSession) -> Response:
-    return json_response(users.reset_token(db, actor.user))
+    return json_response(users.reset_token(db, users.load_user(db, actor)))
 
 
 @router.post("/signups", summary="Sign up", **op(answers.V8MeData, bodies.Signup))
@@ -106,7 +114,7 @@ async def signup(request: Request, db: DbSession, settings: AppSettings) -> Resp
     if not settings.signup_enabled:
         raise Forbidden("signup_disabled")
     data, _ = params.unwrap(await json_body(request), "user", SignupIn)
-    checked = users.check_signup(data.model_dump(exclude_unset=True))
+    checked = users.check_signup(data.create())
     # argon2 in a thread, before the database is touched (no transaction open across the await).
     password_hash = await run_in_threadpool(security.hash_password, checked.password)
     user = users.signup(db, checked, password_hash)

@@ -35,7 +35,7 @@ async def update_workspace(workspace_id: WorkspaceId, actor: CurrentActor, db: D
     wid = params.single_id(workspace_id)
     access.require_admin(actor, wid)  # 404 / 403 before the body is judged
     data, _ = params.unwrap(body, "workspace", WorkspaceIn)
-    ws = workspaces.update(db, actor, wid, data.model_dump(exclude_unset=True))
+    ws = workspaces.update(db, actor, wid, data.changes())
     return json_response({"data": workspace_out(ws, access.view_for(actor, ws), actor.tz)})
 
 

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 from pydantic import Field
 
 from punchclock.domain.access import View
-from punchclock.http.v8.schemas import WireId, WireIn, WireRate
+from punchclock.domain.clients import ClientChanges, ClientCreate
+from punchclock.http.v8.schemas import WireId, WireIn, WireRate, inputs
 from punchclock.http.wire import compact, render_ts
 from punchclock.models import Client
 
@@ -17,6 +18,13 @@ class ClientIn(WireIn):
     notes: str | None = None
     hourly_rate: WireRate | None = Field(None, validation_alias="hrate")
     currency: str | None = Field(None, validation_alias="cur")
+
+    def create(self) -> ClientCreate:
+        return inputs(self, ClientCreate)
+
+    def changes(self) -> ClientChanges:
+        """The workspace cannot change (O-17): ``wid`` is ignored."""
+        return inputs(self, ClientChanges)
 
 
 def client_out(c: Client, view: View, tz: ZoneInfo, deleted: bool = False) -> dict[str, Any]:

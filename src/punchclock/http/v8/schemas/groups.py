@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, StrictStr
 
-from punchclock.http.v8.schemas import WireId, WireIn
+from punchclock.domain.groups import GroupChanges, GroupCreate
+from punchclock.http.v8.schemas import WireId, WireIn, inputs
 from punchclock.http.wire import compact, render_ts
 from punchclock.models import Group
 
@@ -17,6 +18,12 @@ class GroupIn(WireIn):
 
     name: StrictStr | None = None
     workspace_id: WireId | None = Field(None, validation_alias="wid")
+
+    def create(self) -> GroupCreate:
+        return inputs(self, GroupCreate)
+
+    def changes(self) -> GroupChanges:
+        return inputs(self, GroupChanges)
 
 
 def group_out(g: Group, tz: ZoneInfo) -> dict[str, Any]:

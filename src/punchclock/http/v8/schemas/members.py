@@ -6,7 +6,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from punchclock.domain.errors import Invalid
-from punchclock.domain.members import Membership
+from punchclock.domain.inputs import UNSET
+from punchclock.domain.members import Membership, WorkspaceUserChanges
 from punchclock.http.ids import MAX_ID, MAX_IDS, id_value
 from punchclock.http.v8.schemas import Bool, WireIn
 from punchclock.http.wire import compact, render_ts
@@ -18,6 +19,13 @@ class WorkspaceUserIn(WireIn):
     admin: Bool | None = None
     #: Read by ``parse_group_ids`` so that any bad element reads "Invalid group_ids".
     group_ids: Any = None
+
+    def changes(self) -> WorkspaceUserChanges:
+        sent = self.model_fields_set
+        return WorkspaceUserChanges(
+            admin=self.admin if "admin" in sent else UNSET,
+            group_ids=parse_group_ids(self.group_ids) if "group_ids" in sent else UNSET,
+        )
 
 
 def parse_group_ids(value: Any) -> list[int] | None:

@@ -7,8 +7,9 @@ from pydantic import Field
 
 from punchclock.domain.access import View
 from punchclock.domain.errors import Invalid, Malformed
+from punchclock.domain.project_users import ProjectUserChanges, ProjectUserCreate
 from punchclock.http.ids import MAX_ID, MAX_IDS, id_value
-from punchclock.http.v8.schemas import Bool, WireId, WireIn, WireRate
+from punchclock.http.v8.schemas import Bool, WireId, WireIn, WireRate, inputs
 from punchclock.http.wire import compact, render_ts
 from punchclock.models import ProjectMember
 
@@ -22,6 +23,15 @@ class ProjectUserIn(WireIn):
     manager: Bool | None = None
     rate: WireRate | None = None
     fields: Any = None
+
+    def create(self) -> tuple[ProjectUserCreate, bool]:
+        """The create inputs, and whether ``uid`` asked for a mass create."""
+        uids, is_list = parse_uids(self.user_id)
+        return inputs(self, ProjectUserCreate, user_ids=uids), is_list
+
+    def changes(self) -> ProjectUserChanges:
+        """``pid``, ``uid`` and ``wid`` are ignored (O-17)."""
+        return inputs(self, ProjectUserChanges)
 
 
 def _uid(value: Any) -> int:

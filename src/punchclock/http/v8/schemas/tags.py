@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
-from punchclock.http.v8.schemas import WireId, WireIn
+from punchclock.domain.tags import TagChanges, TagCreate
+from punchclock.http.v8.schemas import WireId, WireIn, inputs
 from punchclock.http.wire import compact, render_ts
 from punchclock.models import Tag
 
@@ -13,6 +14,13 @@ from punchclock.models import Tag
 class TagIn(WireIn):
     name: str | None = None
     workspace_id: WireId | None = Field(None, validation_alias="wid")
+
+    def create(self) -> TagCreate:
+        return inputs(self, TagCreate)
+
+    def changes(self) -> TagChanges:
+        """The workspace cannot change (O-17): ``wid`` is ignored."""
+        return inputs(self, TagChanges)
 
 
 def tag_out(tag: Tag, tz: ZoneInfo, *, deleted: bool = False) -> dict[str, Any]:

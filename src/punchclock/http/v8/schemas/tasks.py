@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, Field
 
-from punchclock.http.v8.schemas import Bool, WireId, WireIn
+from punchclock.domain.tasks import TaskChanges, TaskCreate
+from punchclock.http.v8.schemas import Bool, WireId, WireIn, inputs
 from punchclock.http.wire import compact, render_ts
 from punchclock.models import Task
 
@@ -36,6 +37,12 @@ class TaskIn(WireIn):
     estimated_seconds: EstimatedSeconds = None  # type: ignore[assignment]
     active: Bool | None = None
     fields: Any = None
+
+    def create(self) -> TaskCreate:
+        return inputs(self, TaskCreate)
+
+    def changes(self) -> TaskChanges:
+        return inputs(self, TaskChanges)
 
 
 def task_out(task: Task, tz: ZoneInfo, *, tracked_seconds: int, fields: frozenset[str] = frozenset(),

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime, tzinfo
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, Field
 
 from punchclock.domain.errors import Invalid, Malformed
-from punchclock.domain.timekeeping import wire_duration
-from punchclock.http.v8.schemas import Bool, WireId, WireIn
-from punchclock.http.wire import compact, parse_ts, render_ts
+from punchclock.domain.inputs import UNSET
+from punchclock.domain.time_entries import EntryRow, EntryStamps, TimeEntryChanges, entry_row, stamps
+from punchclock.domain.timekeeping import wire_duration_epoch
+from punchclock.http.v8.schemas import Bool, WireId, WireIn, inputs
+from punchclock.http.wire import parse_ts, render_epoch
 from punchclock.models import TimeEntry
 
 
@@ -50,26 +53,26 @@ class TimeEntryIn(WireIn):
     duronly: Bool | None = None
 
 
-def _parse(value: str, code: str, tz: tzinfo) -> datetime:
+def _time(value: str | None, code: str, tz: tzinfo) -> datetime | None:
+    """A sent ``start``/``stop``: a blank string counts as null; malformed -> 400 with ``code``."""
+    if value is None or not value.strip():
+        return None
     try:
         return parse_ts(value, tz)
     except (ValueError, OverflowError):
         raise Invalid(code) from None
 
 
-def to_changes(data: TimeEntryIn, tz: tzinfo) -> dict[str, Any]:
-    """Domain changes from the wire model: only the keys that were sent; times parsed in ``tz``.
+def to_changes(data: TimeEntryIn, tz: tzinfo) -> TimeEntryChanges:
+    """Domain changes from the wire model: only the fields that were sent; times parsed in ``tz``.
 
-    A blank ``start``/``stop`` string counts as null.
+    A blank ``start``/``stop`` string counts as null, and so does a blank ``guid``.
     """
-    changes = data.model_dump(exclude_unset=True)
-    for key, code in (("start", "invalid_start"), ("stop", "invalid_stop")):
-        value = changes.get(key)
-        if isinstance(value, str):
-            changes[key] = _parse(value, code, tz) if value.strip() else None
-    if "guid" in changes and not (changes["guid"] or "").strip():
-        changes["guid"] = None
-    return changes
+    sent = data.model_fields_set
+    start = _time(data.start, "invalid_start", tz) if "start" in sent else UNSET
+    stop = _time(data.stop, "invalid_stop", tz) if "stop" in sent else UNSET
+    guid = (data.guid if (data.guid or "").strip() else None) if "guid" in sent else UNSET
+    return replace(inputs(data, TimeEntryChanges), start=start, stop=stop, guid=guid)
 
 
 #: ``+02:00`` sent unencoded in a query string arrives as `` 02:00``.
@@ -87,22 +90,47 @@ def query_ts(value: str | None, name: str, tz: tzinfo) -> datetime | None:
         raise Malformed("invalid_param", name=name) from None
 
 
-def time_entry_out(entry: TimeEntry, tag_names: list[str], tz: ZoneInfo, *, deleted: bool = False) -> dict[str, Any]:
-    """The compact v8 object: null fields, an empty description and an empty tag list are omitted."""
-    return compact({
-        "id": entry.id,
-        "guid": entry.guid,
-        "wid": entry.workspace_id,
-        "pid": entry.project_id,
-        "tid": entry.task_id,
-        "uid": entry.user_id,
-        "billable": entry.billable,
-        "start": render_ts(entry.start, tz),
-        "stop": render_ts(entry.stop, tz),
-        "duration": wire_duration(entry.start, entry.stop, entry.duration),
-        "description": entry.description or None,
-        "tags": sorted(tag_names, key=lambda n: (n.lower(), n)) or None,
-        "duronly": entry.duronly,
-        "at": render_ts(entry.updated_at, tz),
-        "server_deleted_at": render_ts(entry.deleted_at, tz) if deleted else None,
-    })
+def _wire(entry: EntryStamps, tag_names: list[str], tz: tzinfo, deleted: bool) -> dict[str, Any]:
+    """The compact v8 object: null fields, an empty description and an empty tag list are omitted.
+
+    Built key by key (in wire order: orjson keeps it), as lists render hundreds of them per request.
+    """
+    (id_, guid, wid, pid, tid, uid, billable, start, stop, duration, description, duronly, at,
+     deleted_at) = entry
+    out: dict[str, Any] = {"id": id_, "guid": guid, "wid": wid}
+    if pid is not None:
+        out["pid"] = pid
+    if tid is not None:
+        out["tid"] = tid
+    out["uid"] = uid
+    out["billable"] = billable
+    out["start"] = render_epoch(start, tz)
+    if stop is not None:
+        out["stop"] = render_epoch(stop, tz)
+    out["duration"] = wire_duration_epoch(start, stop, duration)
+    if description:
+        out["description"] = description
+    if tag_names:
+        out["tags"] = tag_names if len(tag_names) == 1 else sorted(tag_names, key=lambda n: (n.lower(), n))
+    out["duronly"] = duronly
+    out["at"] = render_epoch(at, tz)
+    if deleted and deleted_at is not None:
+        out["server_deleted_at"] = render_epoch(deleted_at, tz)
+    return out
+
+
+def time_entry_wire(entry: EntryRow, tag_names: list[str], tz: tzinfo, *, deleted: bool = False
+                    ) -> dict[str, Any]:
+    """One entry (``server_deleted_at`` only with ``deleted``: the routes that return tombstones)."""
+    return _wire(stamps(entry), tag_names, tz, deleted)
+
+
+def time_entries_wire(entries: Iterable[EntryStamps], tag_names: Mapping[int, list[str]], tz: tzinfo
+                      ) -> list[dict[str, Any]]:
+    """A list of live entries; ``tag_names`` has every entry's id."""
+    return [_wire(e, tag_names[e[0]], tz, False) for e in entries]
+
+
+def time_entry_out(entry: TimeEntry, tag_names: list[str], tz: tzinfo, *, deleted: bool = False) -> dict[str, Any]:
+    """``time_entry_wire`` of an ORM entry."""
+    return time_entry_wire(entry_row(entry), tag_names, tz, deleted=deleted)

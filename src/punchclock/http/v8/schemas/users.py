@@ -8,9 +8,11 @@ from pydantic import Field, StrictInt, StrictStr
 
 from punchclock.domain import users
 from punchclock.domain.access import View
+from punchclock.domain.actor import UserRecord
 from punchclock.domain.sync import Related
+from punchclock.domain.users_inputs import UserChanges, UserCreate
 from punchclock.http.avatar import path_for as avatar_path
-from punchclock.http.v8.schemas import Bool, WireId, WireIn
+from punchclock.http.v8.schemas import Bool, WireId, WireIn, inputs
 from punchclock.http.v8.schemas.clients import client_out
 from punchclock.http.v8.schemas.projects import project_out
 from punchclock.http.v8.schemas.tags import tag_out
@@ -21,6 +23,24 @@ from punchclock.http.wire import compact, render_ts
 from punchclock.models import User
 
 Text = StrictStr
+#: The jQuery spelling of each time-of-day and date format, which v8 user objects carry alongside.
+JQUERY_TIMEOFDAY_FORMATS = {"H:mm": "H:i", "h:mm A": "h:i A"}
+JQUERY_DATE_FORMATS = {
+    "YYYY-MM-DD": "Y-m-d",
+    "DD.MM.YYYY": "d.m.Y",
+    "DD-MM-YYYY": "d-m-Y",
+    "MM/DD/YYYY": "m/d/Y",
+    "DD/MM/YYYY": "d/m/Y",
+    "MM-DD-YYYY": "m-d-Y",
+}
+
+
+def jquery_timeofday_format(fmt: str) -> str:
+    return JQUERY_TIMEOFDAY_FORMATS.get(fmt, "H:i")
+
+
+def jquery_date_format(fmt: str) -> str:
+    return JQUERY_DATE_FORMATS.get(fmt, "Y-m-d")
 
 
 class UserIn(WireIn):
@@ -43,6 +63,9 @@ class UserIn(WireIn):
     current_password: Text | None = None
     password: Text | None = None
 
+    def changes(self) -> UserChanges:
+        return inputs(self, UserChanges)
+
 
 class SignupIn(WireIn):
     """``POST /signups`` (10-users-and-auth §5); ``created_with`` is accepted and not required (O-38)."""
@@ -52,6 +75,9 @@ class SignupIn(WireIn):
     timezone: Text | None = None
     fullname: Text | None = None
     created_with: Any = None
+
+    def create(self) -> UserCreate:
+        return inputs(self, UserCreate)
 
 
 class LoginIn(WireIn):
@@ -66,12 +92,12 @@ def image_url(public_url: str) -> str:
     return public_url.rstrip("/")
 
 
-def _profile(u: User, tz: ZoneInfo, avatar: str) -> dict[str, Any]:
+def _profile(u: User | UserRecord, tz: ZoneInfo, avatar: str) -> dict[str, Any]:
     return {
         "email": u.email,
         "fullname": u.fullname,
-        "jquery_timeofday_format": users.jquery_timeofday_format(u.timeofday_format),
-        "jquery_date_format": users.jquery_date_format(u.date_format),
+        "jquery_timeofday_format": jquery_timeofday_format(u.timeofday_format),
+        "jquery_date_format": jquery_date_format(u.date_format),
         "timeofday_format": u.timeofday_format,
         "date_format": u.date_format,
         "store_start_and_stop_time": u.store_start_and_stop_time,
@@ -92,7 +118,7 @@ def _profile(u: User, tz: ZoneInfo, avatar: str) -> dict[str, Any]:
     }
 
 
-def me_out(u: User, tz: ZoneInfo, avatar: str) -> dict[str, Any]:
+def me_out(u: User | UserRecord, tz: ZoneInfo, avatar: str) -> dict[str, Any]:
     """The caller's own user object (10-users-and-auth §1), with ``api_token``."""
     return compact({
         "id": u.id,

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 from pydantic import StrictInt, StrictStr
 
 from punchclock.domain.access import View
-from punchclock.http.v8.schemas import Bool, WireIn
+from punchclock.domain.workspaces import WorkspaceChanges
+from punchclock.http.v8.schemas import Bool, WireIn, inputs
 from punchclock.http.wire import compact, render_ts
 from punchclock.models import Workspace
 
@@ -24,6 +25,9 @@ class WorkspaceIn(WireIn):
     projects_billable_by_default: Bool | None = None
     rounding: StrictInt | None = None
     rounding_minutes: StrictInt | None = None
+
+    def changes(self) -> WorkspaceChanges:
+        return inputs(self, WorkspaceChanges)
 
 
 def workspace_out(w: Workspace, view: View, tz: ZoneInfo) -> dict[str, Any]:
