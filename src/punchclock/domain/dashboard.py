@@ -1,8 +1,8 @@
 """Team dashboard of a workspace (20-workspaces §9; O-36, O-83).
 
 Both lists work on the entries the caller may see in reports (``access.report_entry_visible``):
-``most_active_user`` sums stopped entries started in the last 7 x 24 hours, in SQL; ``activity`` is
-the 20 entries changed last, running ones included.
+``most_active_user`` sums the entries reports count (``reports.query.counted``) started in the last
+7 x 24 hours, in SQL; ``activity`` is the 20 entries changed last, running ones included.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from punchclock.domain import access
 from punchclock.domain.actor import Actor
 from punchclock.models import TimeEntry
 from punchclock.models._common import utcnow
+from punchclock.reports.query import counted
 
 WINDOW = timedelta(days=7)
 MOST_ACTIVE = 5
@@ -46,13 +47,12 @@ class Dashboard:
 def dashboard(db: Session, actor: Actor, workspace_id: int, *, now: datetime | None = None) -> Dashboard:
     workspace = access.load_workspace(db, actor, workspace_id)
     access.require_team_dashboard(actor, workspace)
-    visible = access.report_entry_visible(actor, workspace.id)
     now = now or utcnow()
 
     total = func.sum(TimeEntry.duration)
     most_active = db.execute(
         select(TimeEntry.user_id, total)
-        .where(visible, TimeEntry.stop.is_not(None), TimeEntry.start >= now - WINDOW, TimeEntry.start <= now)
+        .where(counted(actor, workspace.id), TimeEntry.start >= now - WINDOW, TimeEntry.start <= now)
         .group_by(TimeEntry.user_id)
         .order_by(total.desc(), TimeEntry.user_id)
         .limit(MOST_ACTIVE)
@@ -61,7 +61,7 @@ def dashboard(db: Session, actor: Actor, workspace_id: int, *, now: datetime | N
     recent = db.execute(
         select(TimeEntry.user_id, TimeEntry.project_id, TimeEntry.task_id, TimeEntry.start, TimeEntry.stop,
                TimeEntry.duration, TimeEntry.description)
-        .where(visible)
+        .where(access.report_entry_visible(actor, workspace.id))
         .order_by(TimeEntry.updated_at.desc(), TimeEntry.id.desc())
         .limit(ACTIVITY)
     ).all()

@@ -10,11 +10,22 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import islice
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from punchclock.reports.results import DetailedRow
-from punchclock.reports.summary import Dimension, SummaryReport, Title
-from punchclock.reports.weekly import ProjectSubject, Subject, UserSubject, WeeklyReport
+from punchclock.reports.money import cents
+from punchclock.reports.results import (
+    Dimension,
+    ProjectSubject,
+    Subject,
+    SummaryReport,
+    Title,
+    UserSubject,
+    WeeklyReport,
+)
 
 DETAILS_HEADER = ("User", "Email", "Client", "Project", "Task", "Description", "Billable", "Start date",
                   "Start time", "End date", "End time", "Duration", "Tags", "Amount", "Currency")
@@ -51,27 +62,67 @@ def lines(rows: Iterable[Sequence[object]], header: Sequence[str]) -> Iterator[s
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    for count, row in enumerate(rows, 1):
-        writer.writerow(row if type(row) is SafeCells else [safe(v) for v in row])
-        if count % CHUNK_ROWS == 0:
+    rows = iter(rows)
+    while True:
+        chunk = list(islice(rows, CHUNK_ROWS))
+        # One C call per chunk writes its lines.
+        writer.writerows(row if type(row) is SafeCells else [safe(v) for v in row] for row in chunk)
+        if len(chunk) < CHUNK_ROWS:
             yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+            return
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
 
 
-def details_rows(rows: Iterable[DetailedRow], display_hours: str, show_money: bool) -> Iterator[Sequence[object]]:
-    for r in rows:
-        # ``YYYY-MM-DDTHH:MM:SS+hh:mm``: the date and time cells are slices of one isoformat() (no
-        # microseconds are stored; they would follow the seconds and be cut off all the same).
-        start, stop = r.start.isoformat(), r.stop.isoformat()
+def _money_cents(value: int) -> str:
+    """``money(cents(value))`` without the Decimal: integer cents as ``units.cc``."""
+    if value < 0:
+        return safe(money(cents(value)))
+    return f"{value // 100}.{value % 100:02d}"
+
+
+def details_lines(lines: Iterable[tuple[tuple[Any, ...], list[str]]], display_hours: str,
+                  show_money: bool) -> Iterator[Sequence[object]]:
+    """The detailed export's lines, from ``detailed.every_line``'s plain tuples (no object per row).
+
+    ``start`` and ``stop`` are UTC instants, aware or naive ISO text (SQLite's, parsed here in C). In
+    the owner's zone, ``YYYY-MM-DDTHH:MM:SS+hh:mm``: the date and time cells are slices of one
+    isoformat() (no microseconds are stored; they would follow the seconds and be cut off all the same).
+    """
+    zones: dict[str, ZoneInfo] = {}
+    # Names, currencies and durations repeat from line to line: each cell is made once (a dict
+    # look-up is cheaper than a call; these sets are as small as the workspace's catalogue).
+    names: dict[str | None, str] = {}
+    durations: dict[int, str] = {}
+
+    def name(value: str | None) -> str:
+        cell = names[value] = safe(value)
+        return cell
+
+    def hours(seconds: int) -> str:
+        cell = durations[seconds] = duration(seconds, display_hours)
+        return cell
+
+    for (user_name, email, client, project, task, description, billable, start, stop, seconds, amount_cents,
+         currency, tz_name, _), tags in lines:
+        tz = zones.get(tz_name)
+        if tz is None:
+            tz = zones[tz_name] = ZoneInfo(tz_name)
+        # Inline ``_local`` (two calls a row add up over a year of entries).
+        if type(start) is str:
+            start = datetime.fromisoformat(start).replace(tzinfo=UTC)
+            stop = datetime.fromisoformat(stop).replace(tzinfo=UTC)
+        start_text, stop_text = start.astimezone(tz).isoformat(), stop.astimezone(tz).isoformat()
         yield SafeCells((
-            safe(r.user_name), safe(r.user_email), safe(r.client_name), safe(r.project_name), safe(r.task_name),
-            safe(r.description),
-            "Yes" if r.billable else "No",
-            start[:10], start[11:19], stop[:10], stop[11:19],
-            safe(duration(r.seconds, display_hours)), safe(", ".join(r.tags)),
-            safe(money(r.amount)) if show_money else "", safe(r.currency) if show_money else "",
+            names.get(user_name) or name(user_name), names.get(email) or name(email),
+            names.get(client) or name(client), names.get(project) or name(project),
+            names.get(task) or name(task), safe(description),
+            "Yes" if billable else "No",
+            start_text[:10], start_text[11:19], stop_text[:10], stop_text[11:19],
+            durations.get(seconds) or hours(int(seconds)), safe(", ".join(tags)) if tags else "",
+            _money_cents(int(amount_cents)) if show_money and billable else "",
+            (names.get(currency) or name(currency)) if show_money and billable else "",
         ))
 
 

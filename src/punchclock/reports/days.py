@@ -71,14 +71,22 @@ class OwnerZones:
         # The coarse range lets the (workspace, start) index do the work before the per-zone test.
         return and_(coarse, exact)
 
+    def bucket_index(self, start: ColumnElement[datetime], user_id: ColumnElement[int],
+                     starts: Sequence[date]) -> ColumnElement[int]:
+        """0 … len(``starts``)-1: the bucket of local days beginning on ``starts`` that holds the entry's
+        start (for rows already in range)."""
+        def buckets(zone: str) -> Any:
+            if len(starts) == 1:
+                return literal(0)
+            bounds = [midnight(d, zone) for d in starts[1:]]
+            return case(*((start < b, literal(i)) for i, b in enumerate(bounds)), else_=literal(len(starts) - 1))
+
+        return self._by_zone(user_id, buckets)  # type: ignore[no-any-return]
+
     def day_index(self, start: ColumnElement[datetime], user_id: ColumnElement[int], first: date,
                   days: int) -> ColumnElement[int]:
         """0 … ``days``-1: which local day from ``first`` the entry starts on (for rows already in range)."""
-        def buckets(zone: str) -> Any:
-            bounds = [midnight(first + timedelta(days=i), zone) for i in range(1, days)]
-            return case(*((start < b, literal(i)) for i, b in enumerate(bounds)), else_=literal(days - 1))
-
-        return self._by_zone(user_id, buckets)  # type: ignore[no-any-return]
+        return self.bucket_index(start, user_id, [first + timedelta(days=i) for i in range(days)])
 
 
 def local_today(zone: str, now: datetime | None = None) -> date:

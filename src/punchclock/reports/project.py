@@ -11,25 +11,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    ColumnElement,
-    SQLColumnExpression,
-    Subquery,
-    and_,
-    case,
-    func,
-    literal,
-    select,
-    type_coerce,
-)
+from sqlalchemy import ColumnElement, SQLColumnExpression, Subquery, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from punchclock.domain import access, rates
+from punchclock.domain import access
 from punchclock.domain.errors import NotFound, PaymentRequired
-from punchclock.models import Client, Project, Task, TimeEntry, User
+from punchclock.models import Client, Project, Task, User
+from punchclock.reports import query
+from punchclock.reports.money import ZERO, cents
 from punchclock.reports.query import ReportContext
-from punchclock.reports.totals import cents
 
 TASKS_PER_PAGE = 10
 ORDER_FIELDS = ("name", "assignee", "duration", "billable_amount", "estimated_seconds")
@@ -99,21 +89,16 @@ def _load_project(db: Session, ctx: ReportContext, project_id: int) -> tuple[Pro
 
 
 def _entries(ctx: ReportContext, project_id: int) -> Subquery:
-    """Visible, stopped, non-deleted entries on the project with their seconds and amount in cents."""
-    billable = TimeEntry.billable.is_(True)
-    rate_cents = type_coerce(TimeEntry.rate, BigInteger)
+    """The project's counted entries (``query.project_entries``) with their billable parts."""
+    base = query.project_entries(ctx, project_id).subquery("entries")
+    billable = base.c.billable.is_(True)
     return select(
-        TimeEntry.user_id.label("user_id"),
-        TimeEntry.task_id.label("task_id"),
-        TimeEntry.duration.label("seconds"),
-        case((billable, TimeEntry.duration), else_=literal(0)).label("billable_seconds"),
-        case((billable, rates.amount_cents_sql(TimeEntry.duration, rate_cents)), else_=literal(0))
-        .label("amount_cents"),
+        base.c.user_id,
+        base.c.task_id,
+        base.c.seconds,
+        case((billable, base.c.seconds), else_=literal(0)).label("billable_seconds"),
+        base.c.amount_cents,
         case((billable, literal(1)), else_=literal(0)).label("billable"),
-    ).where(
-        access.report_entry_visible(ctx.actor, ctx.workspace_id),
-        TimeEntry.stop.is_not(None),
-        TimeEntry.project_id == project_id,
     ).subquery("counted")
 
 
@@ -176,7 +161,7 @@ def _top_tasks(tracked: list[TaskLine]) -> list[TaskLine]:
     if rest:
         amounts = [t.amount for t in rest if t.amount is not None]
         top.append(TaskLine(None, None, None, None, sum(t.seconds for t in rest),
-                            sum(amounts, Decimal("0.00")) if amounts else None))
+                            sum(amounts, ZERO) if amounts else None))
     return top
 
 
@@ -236,7 +221,7 @@ def dashboard(db: Session, ctx: ReportContext, project_id: int, *, order: str = 
         seconds=sum(u.seconds for u in users),
         seconds_without_task=without_task,
         billable_seconds=sum(u.billable_seconds for u in users),
-        amount=sum((u.amount for u in users), Decimal("0.00")) if any_billable else None,
+        amount=sum((u.amount for u in users), ZERO) if any_billable else None,
         tasks_count=int(tasks_count),
         estimated_seconds=None if project.estimated_hours is None else project.estimated_hours * SECONDS_PER_HOUR,
         task_estimated_seconds=None if not tasks_count else int(task_estimates),

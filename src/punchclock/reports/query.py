@@ -2,8 +2,12 @@
 
 ``entries()`` returns a statement over the workspace's visible, stopped entries that pass every
 filter, with the columns every report needs: the (optionally rounded) duration in seconds, the
-resolved rate in cents, the currency and the per-entry amount in cents. Weekly, detailed, summary and
-the totals all aggregate over it as a subquery, so they can never disagree about which entries count.
+resolved rate in cents, the currency and the per-entry amount in cents. Weekly, detailed, summary,
+the totals and the project dashboard all aggregate over it as a subquery, so they can never disagree
+about which entries count.
+
+Building is pure: what the filters name indirectly (the members of groups) is looked up once by
+``resolve()``, before, and handed to ``entries()`` as a small frozen value.
 """
 
 from __future__ import annotations
@@ -131,7 +135,7 @@ def _group_members(db: Session, workspace_id: int, group_ids: Collection[int]) -
     ))
 
 
-def accepted_owners(db: Session, filters: ReportFilters) -> set[int] | None:
+def accepted_owners(db: Session, filters: ReportFilters) -> frozenset[int] | None:
     """The owner set of §3.4 (None = everyone): user ids, narrowed by groups, widened by or-groups."""
     owners = set(filters.user_ids) if filters.user_ids is not None else None
     if filters.members_of_group_ids is not None:
@@ -141,7 +145,20 @@ def accepted_owners(db: Session, filters: ReportFilters) -> set[int] | None:
         extra = _group_members(db, filters.workspace_id, filters.or_members_of_group_ids)
         # Alone, the or-groups select their members; otherwise they widen the set (O-60).
         owners = extra if owners is None else owners | extra
-    return owners
+    return None if owners is None else frozenset(owners)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """What the filters name indirectly, looked up before any SQL is built."""
+
+    #: The accepted owners of §3.4; None: everyone.
+    owners: frozenset[int] | None = None
+
+
+def resolve(db: Session, filters: ReportFilters) -> Resolved:
+    """The only queries a report runs before its statement is built (none without group filters)."""
+    return Resolved(accepted_owners(db, filters))
 
 
 def rounded_seconds(ctx: ReportContext, filters: ReportFilters) -> SQLColumnExpression[int]:
@@ -158,14 +175,45 @@ def rounded_seconds(ctx: ReportContext, filters: ReportFilters) -> SQLColumnExpr
     return ((d + step // 2) // step) * step
 
 
-def entries(db: Session, ctx: ReportContext, filters: ReportFilters) -> Select[*tuple[Any, ...]]:
-    """Visible, stopped entries of the workspace passing every filter, with the columns reports sum."""
-    seconds = rounded_seconds(ctx, filters)
+def counted(actor: Actor, workspace_id: int) -> ColumnElement[bool]:
+    """The entries any report or dashboard counts (§3.0): visible to the caller, and stopped."""
+    return and_(access.report_entry_visible(actor, workspace_id), TimeEntry.stop.is_not(None))
+
+
+def _columns(seconds: SQLColumnExpression[int]) -> Select[*tuple[Any, ...]]:
+    """The columns every report reads, ``seconds`` being the duration it counts."""
     rate_cents = type_coerce(TimeEntry.rate, BigInteger)
     amount_cents = case((TimeEntry.billable.is_(True), rates.amount_cents_sql(seconds, rate_cents)), else_=literal(0))
+    return select(
+        TimeEntry.id.label("id"),
+        TimeEntry.user_id.label("user_id"),
+        TimeEntry.project_id.label("project_id"),
+        TimeEntry.task_id.label("task_id"),
+        TimeEntry.billable.label("billable"),
+        TimeEntry.start.label("start"),
+        TimeEntry.stop.label("stop"),
+        TimeEntry.updated_at.label("updated_at"),
+        TimeEntry.description.label("description"),
+        seconds.label("seconds"),
+        rate_cents.label("rate_cents"),
+        TimeEntry.currency.label("currency"),
+        amount_cents.label("amount_cents"),
+    )
+
+
+def project_entries(ctx: ReportContext, project_id: int) -> Select[*tuple[Any, ...]]:
+    """The counted entries of one project, any date, durations as stored (the dashboard, §9, O-83)."""
+    return _columns(TimeEntry.duration).where(counted(ctx.actor, ctx.workspace_id),
+                                              TimeEntry.project_id == project_id)
+
+
+def entries(ctx: ReportContext, filters: ReportFilters, resolved: Resolved) -> Select[*tuple[Any, ...]]:
+    """Visible, stopped entries of the workspace passing every filter, with the columns reports sum.
+
+    Pure: a function of its arguments only (``resolved`` comes from ``resolve``), no query runs.
+    """
     conditions: list[ColumnElement[bool]] = [
-        access.report_entry_visible(ctx.actor, ctx.workspace_id),
-        TimeEntry.stop.is_not(None),
+        counted(ctx.actor, ctx.workspace_id),
         ctx.zones.in_days(TimeEntry.start, TimeEntry.user_id, filters.since, filters.until),
     ]
     if filters.billable is not None:
@@ -190,7 +238,7 @@ def entries(db: Session, ctx: ReportContext, filters: ReportFilters) -> Select[*
         if f.include_none:
             parts.append(~exists(link))
         conditions.append(or_(false(), *parts))
-    owners = accepted_owners(db, filters)
+    owners = resolved.owners
     if owners is not None:
         conditions.append(TimeEntry.user_id.in_(sorted(owners)) if owners else false())
     if filters.time_entry_ids is not None:
@@ -199,18 +247,4 @@ def entries(db: Session, ctx: ReportContext, filters: ReportFilters) -> Select[*
         conditions.append(lower_text(TimeEntry.description).contains(filters.description.lower(), autoescape=True))
     if filters.without_description:
         conditions.append(TimeEntry.description == "")
-    return select(
-        TimeEntry.id.label("id"),
-        TimeEntry.user_id.label("user_id"),
-        TimeEntry.project_id.label("project_id"),
-        TimeEntry.task_id.label("task_id"),
-        TimeEntry.billable.label("billable"),
-        TimeEntry.start.label("start"),
-        TimeEntry.stop.label("stop"),
-        TimeEntry.updated_at.label("updated_at"),
-        TimeEntry.description.label("description"),
-        seconds.label("seconds"),
-        rate_cents.label("rate_cents"),
-        TimeEntry.currency.label("currency"),
-        amount_cents.label("amount_cents"),
-    ).where(and_(*conditions))
+    return _columns(rounded_seconds(ctx, filters)).where(and_(*conditions))

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
+from punchclock.reports.money import cents
 from punchclock.reports.results import Money, Totals
-
-
-def cents(value: int | None) -> Decimal:
-    return (Decimal(value or 0) / 100).quantize(Decimal("0.01"))
 
 
 def totals(db: Session, entries: Select[Any]) -> Totals:

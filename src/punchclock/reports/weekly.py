@@ -1,10 +1,9 @@
 """The weekly report (50-reports §6): seven local-day columns and a total, by project or by user.
 
-One grouped query does the work: every matching entry lands in a (project, owner, day, currency)
-bucket, the day being the local day of its start in the owner's zone (``OwnerZones.day_index``),
-and the seven days are pivoted into columns of one row per (project, owner, currency). Python then
-folds those rows (per-day arrays, integer cents until the end) into rows, details, per-day totals
-and the report totals, and sorts the rows (§3.6, O-84). The result objects carry seconds and
+One grouped query does the work: every matching entry lands in a (project, owner, currency, day)
+bucket, the day being the local day of its start in the owner's zone (``OwnerZones.day_index``).
+Python then folds those rows (per-day arrays, integer cents until the end) into details, rows,
+per-day totals and the report totals, and sorts the rows (§3.6, O-84). The result objects carry seconds and
 ``Decimal`` amounts for both modes, so JSON, CSV and PDF renderers read the same thing.
 """
 
@@ -12,18 +11,30 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
-from sqlalchemy import BigInteger, and_, case, cast, func, select
+from sqlalchemy import BigInteger, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
-from punchclock.models import Client, Project, User
-from punchclock.reports import query
+from punchclock.reports import query, titles
 from punchclock.reports.filters import ReportFilters
+from punchclock.reports.money import cents
 from punchclock.reports.query import ReportContext
-from punchclock.reports.results import Money, Totals
+from punchclock.reports.results import (
+    CurrencyWeek,
+    Grouping,
+    Money,
+    ProjectSubject,
+    Subject,
+    Totals,
+    UserSubject,
+    Week,
+    WeeklyDetail,
+    WeeklyReport,
+    WeeklyRow,
+)
 
 DAYS = 7
 GROUPINGS = ("projects", "users")
@@ -31,93 +42,7 @@ CALCULATIONS = ("time", "earnings")
 #: ``title``, ``day1`` … ``day7``, ``week_total``.
 ORDER_FIELDS = ("title", *(f"day{i}" for i in range(1, DAYS + 1)), "week_total")
 
-Grouping = Literal["projects", "users"]
-
-
-# -- results -------------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class ProjectSubject:
-    """A project (``id`` None: entries without project) with what its title shows."""
-
-    id: int | None
-    name: str | None
-    color: int | None
-    client_name: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class UserSubject:
-    id: int
-    name: str
-
-
-Subject = ProjectSubject | UserSubject
-
-
-@dataclass(frozen=True, slots=True)
-class CurrencyWeek:
-    """Billed amounts in one currency: ``days`` is None where no billable entry in it started."""
-
-    currency: str
-    days: tuple[Decimal | None, ...]
-    total: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class Week:
-    """The figures of one line (a row, a detail or the whole report) over the seven days.
-
-    ``days`` holds seconds, None for a day on which no entry started; ``total`` is their sum.
-    ``money`` has one element per currency with billable entries, ordered by currency code.
-    """
-
-    days: tuple[int | None, ...]
-    total: int
-    money: tuple[CurrencyWeek, ...]
-
-    @property
-    def billable(self) -> bool:
-        return bool(self.money)
-
-
-@dataclass(frozen=True, slots=True)
-class WeeklyDetail:
-    subject: Subject
-    week: Week
-
-
-@dataclass(frozen=True, slots=True)
-class WeeklyRow:
-    subject: Subject
-    week: Week
-    #: The other grouping, ordered by title.
-    details: list[WeeklyDetail]
-
-
-@dataclass(frozen=True, slots=True)
-class WeeklyReport:
-    totals: Totals
-    grouping: Grouping
-    earnings: bool
-    #: The seven local dates, ``since`` first (column headings of the exports).
-    dates: tuple[date, ...]
-    rows: list[WeeklyRow]
-    #: Over every row; ``days`` None for a day with nothing. In earnings mode only ``money`` counts.
-    week: Week
-
-    @property
-    def has_entries(self) -> bool:
-        """At least one entry matched (``week.total`` is then meaningful, even when 0)."""
-        return self.totals.count > 0
-
-
 # -- folding grouped rows ------------------------------------------------------------------------
-
-def _cents(value: int) -> Decimal:
-    """``totals.cents`` for an int, without the division and quantize (same digits and exponent)."""
-    return Decimal(value).scaleb(-2)
-
 
 def _merge(into: list[int | None], days: Sequence[int | None]) -> None:
     """Adds per-day sums; None (nothing that day) stays None only where both sides are None."""
@@ -135,14 +60,16 @@ class _Acc:
     #: currency -> per-day cents (None = no billable entry that day).
     cents: dict[str, list[int | None]] = field(default_factory=dict)
 
-    def add(self, seconds: Sequence[int | None], currency: str, amounts: Sequence[int | None]) -> None:
-        _merge(self.seconds, seconds)
-        if amounts.count(None) != DAYS:
-            have = self.cents.get(currency)
-            if have is None:
-                self.cents[currency] = list(amounts)
-            else:
-                _merge(have, amounts)
+    def add(self, day: int, seconds: int, currency: str, billed: int | None) -> None:
+        """One grouped row: ``seconds`` on ``day``, ``billed`` cents (None: nothing billable)."""
+        have = self.seconds[day]
+        self.seconds[day] = seconds if have is None else have + seconds
+        if billed is not None:
+            amounts = self.cents.get(currency)
+            if amounts is None:
+                amounts = self.cents[currency] = [None] * DAYS
+            cents_then = amounts[day]
+            amounts[day] = billed if cents_then is None else cents_then + billed
 
     def absorb(self, other: _Acc) -> None:
         _merge(self.seconds, other.seconds)
@@ -154,75 +81,50 @@ class _Acc:
                 _merge(have, amounts)
 
     def week(self) -> Week:
-        money = []
-        for cur in sorted(self.cents):
-            days = self.cents[cur]
-            amounts = tuple([None if c is None else _cents(c) for c in days])
-            money.append(CurrencyWeek(cur, amounts, _cents(sum([c for c in days if c is not None]))))
-        seconds = self.seconds
-        return Week(tuple(seconds), sum([s for s in seconds if s is not None]), tuple(money))
+        # ``filter(None, …)`` drops the Nones (and zeros, which add nothing): the sums stay in C.
+        money = tuple([
+            CurrencyWeek(cur, tuple([None if c is None else cents(c) for c in days]), cents(sum(filter(None, days))))
+            for cur, days in sorted(self.cents.items())
+        ]) if self.cents else ()
+        return Week(tuple(self.seconds), sum(filter(None, self.seconds)), money)
 
 
 def _grouped(db: Session, ctx: ReportContext, filters: ReportFilters) -> Sequence[tuple[Any, ...]]:
-    """One row per (project, owner, currency) with the seven days pivoted: the only pass over entries.
+    """One row per (project, owner, currency, local day): the only pass over entries.
 
-    Columns: project_id, user_id, currency, count, billable seconds, seven per-day seconds (NULL: no
-    entry that day), seven per-day billed cents (NULL: no billable entry that day).
+    Columns: project_id, user_id, currency, day (0…6, ``OwnerZones.day_index``, evaluated once per
+    entry), count, seconds, billable seconds, billed cents (NULL: no billable entry). The same shape
+    as the hand-written query; the seven days are pivoted while the rows are folded.
     """
-    base = query.entries(db, ctx, filters).subquery()
+    base = query.entries(ctx, filters, query.resolve(db, filters)).subquery()
     day = ctx.zones.day_index(base.c.start, base.c.user_id, filters.since, DAYS).label("day")
-    # Per local day first (the day expression is evaluated once per entry), then pivoted.
-    daily = (
-        select(
-            base.c.project_id, base.c.user_id, base.c.currency, day,
-            func.count().label("count"),
-            func.sum(base.c.seconds).label("seconds"),
-            func.sum(case((base.c.billable.is_(True), base.c.seconds), else_=0)).label("billable_seconds"),
-            func.sum(base.c.amount_cents).label("amount_cents"),
-            # max over an integer: PostgreSQL has no max(boolean).
-            func.max(case((base.c.billable.is_(True), 1), else_=0)).label("billable"),
-        )
-        .group_by(base.c.project_id, base.c.user_id, base.c.currency, day)
-        .subquery()
-    )
-
-    def total(value: Any) -> Any:
-        # PostgreSQL sums bigints into numeric; the fold wants ints.
-        return cast(func.sum(value), BigInteger)
-
+    billable = base.c.billable.is_(True)
     stmt = (
         select(
-            daily.c.project_id, daily.c.user_id, daily.c.currency,
-            total(daily.c.count),
-            total(daily.c.billable_seconds),
-            *(total(case((daily.c.day == i, daily.c.seconds))) for i in range(DAYS)),
-            *(total(case((and_(daily.c.day == i, daily.c.billable == 1), daily.c.amount_cents)))
-              for i in range(DAYS)),
+            base.c.project_id, base.c.user_id, base.c.currency, day,
+            _total(literal(1)),
+            _total(base.c.seconds),
+            _total(case((billable, base.c.seconds), else_=0)),
+            _total(case((billable, base.c.amount_cents))),
         )
-        .group_by(daily.c.project_id, daily.c.user_id, daily.c.currency)
+        .group_by(base.c.project_id, base.c.user_id, base.c.currency, day)
     )
-    return db.execute(stmt).tuples().all()
+    return db.connection().execute(stmt).tuples().all()  # Core: plain rows, no ORM cost per row
+
+
+def _total(value: Any) -> Any:
+    """``sum(value)`` as a bigint: PostgreSQL sums bigints into numeric, and the fold wants ints."""
+    return cast(func.sum(value), BigInteger)
 
 
 def _projects(db: Session, ids: Iterable[int | None]) -> dict[int | None, ProjectSubject]:
-    wanted = sorted(i for i in set(ids) if i is not None)
     out: dict[int | None, ProjectSubject] = {None: ProjectSubject(None, None, None, None)}
-    if wanted:
-        rows = db.execute(
-            select(Project.id, Project.name, Project.color, Client.name)
-            .outerjoin(Client, Client.id == Project.client_id)
-            .where(Project.id.in_(wanted))
-        )
-        out.update({pid: ProjectSubject(pid, name, color, client) for pid, name, color, client in rows})
+    out.update({pid: ProjectSubject(pid, p.name, p.color, p.client) for pid, p in titles.projects(db, ids).items()})
     return out
 
 
 def _users(db: Session, ids: Iterable[int]) -> dict[int, UserSubject]:
-    wanted = sorted(set(ids))
-    if not wanted:
-        return {}
-    rows = db.execute(select(User.id, User.fullname).where(User.id.in_(wanted)))
-    return {uid: UserSubject(uid, name) for uid, name in rows}
+    return {uid: UserSubject(uid, name) for uid, name in titles.names(db, titles.Kind.USERS, ids).items()}
 
 
 # -- ordering (§3.6, O-84) -----------------------------------------------------------------------
@@ -291,10 +193,9 @@ def report(db: Session, ctx: ReportContext, filters: ReportFilters, *, grouping:
     # Fold into details first (mostly one grouped row each), then details into rows, rows into the week.
     details: dict[Any, dict[Any, _Acc]] = {}
     count = billable_seconds = 0
-    for g in grouped:
-        project_id, user_id, currency = g[0], g[1], g[2]
-        count += g[3]
-        billable_seconds += g[4] or 0
+    for project_id, user_id, currency, day, entries, seconds, billable, billed in grouped:
+        count += entries
+        billable_seconds += billable or 0
         row_key, detail_key = (project_id, user_id) if by_project else (user_id, project_id)
         accs = details.get(row_key)
         if accs is None:
@@ -302,7 +203,7 @@ def report(db: Session, ctx: ReportContext, filters: ReportFilters, *, grouping:
         acc = accs.get(detail_key)
         if acc is None:
             acc = accs[detail_key] = _Acc()
-        acc.add(g[5:12], currency, g[12:19])
+        acc.add(day, seconds, currency, billed)
 
     rows: dict[Any, _Acc] = {}
     week = _Acc()
@@ -332,7 +233,7 @@ def report(db: Session, ctx: ReportContext, filters: ReportFilters, *, grouping:
                                _by_title(lines, lambda d: d.subject, False)))
 
     totals = Totals(count=count, seconds=seconds, billable_seconds=billable_seconds,
-                    currencies=[Money(cur, _cents(c)) for cur, c in sorted(billed.items())])
+                    currencies=[Money(cur, cents(c)) for cur, c in sorted(billed.items())])
     return WeeklyReport(
         totals=totals,
         grouping=grouping,

@@ -11,6 +11,17 @@ from punchclock.reports.results import DetailedReport, DetailedRow, Money, Total
 MS = 1000
 
 
+def number(value: Decimal | None) -> int | float | None:
+    """What ``wire`` writes for a ``Decimal`` (an int when integral, else a float), converted here: amounts
+    are many in summary and weekly reports, and a conversion per value in orjson's fallback costs more.
+    Exact for amounts below 2**53 cents, far above any total.
+    """
+    if value is None:
+        return None
+    f = float(value)
+    return int(f) if f.is_integer() else f
+
+
 def ms(seconds: int | None) -> int | None:
     return None if seconds is None else seconds * MS
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from punchclock.http import wire
 from punchclock.http.reports import common, exports, openapi, params, serialize
-from punchclock.reports import csv, detailed, pdf, query
+from punchclock.reports import csv, detailed, overview, pdf, query
 from punchclock.reports.totals import totals
 
 router = common.make_router()
@@ -35,8 +35,8 @@ async def details_csv(request: Request) -> Response:
     ctx, filters = s.ctx, s.filters
 
     def rows(db: Session) -> Iterator[Sequence[object]]:
-        return csv.details_rows(detailed.every_row(db, ctx, filters, order=order, descending=desc), display,
-                                ctx.show_money)
+        return csv.details_lines(detailed.every_line(db, ctx, filters, order=order, descending=desc), display,
+                                 ctx.show_money)
 
     return exports.csv_response(request, "details", filters, csv.DETAILS_HEADER, rows)
 
@@ -47,13 +47,13 @@ async def details_pdf(request: Request) -> Response:
     s = await common.start(request)
     order, desc = params.order(s.params, detailed.ORDER_FIELDS, "date", True)
     ctx, filters = s.ctx, s.filters
-    meta = pdf.make_meta(s.db, ctx, filters, "Detailed report", params.display_hours(s.params))
+    meta = overview.make_meta(s.db, ctx, filters, "Detailed report", params.display_hours(s.params))
 
     def write(db: Session, out: IO[bytes]) -> None:
         # Everything but the heading is read here, from the body's own session (O-70: all rows).
-        entries = query.entries(db, ctx, filters)
-        pdf.details(out, meta, totals(db, entries), pdf.time_chart(db, ctx, filters),
-                    pdf.project_shares(db, ctx, filters),
-                    detailed.every_row(db, ctx, filters, order=order, descending=desc))
+        entries = query.entries(ctx, filters, query.resolve(db, filters))
+        pdf.detailed.render(out, meta, totals(db, entries), overview.time_chart(db, ctx.zones, filters, entries),
+                            overview.project_shares(db, entries),
+                            detailed.every_row(db, ctx, filters, order=order, descending=desc, entries=entries))
 
     return exports.pdf_response(request, "details", filters, write)

@@ -9,8 +9,8 @@ from fastapi import Request, Response
 from punchclock.domain.colors import hex_color
 from punchclock.http import wire
 from punchclock.http.reports import common, exports, openapi, params, serialize
-from punchclock.reports import csv, pdf, summary
-from punchclock.reports.summary import Dimension, SummaryGroup, SummaryItem, SummaryReport, Title
+from punchclock.reports import csv, overview, pdf, query, summary
+from punchclock.reports.results import Dimension, SummaryGroup, SummaryItem, SummaryReport, Title
 
 router = common.make_router()
 
@@ -38,13 +38,20 @@ def _joined(ids: tuple[int, ...] | None) -> str:
     return ",".join(str(i) for i in ids or ())
 
 
-def item(i: SummaryItem, show_money: bool, *, with_ids: bool, with_entry_ids: bool) -> dict[str, Any]:
+def item(i: SummaryItem, show_money: bool, *, with_ids: bool, with_entry_ids: bool,
+         titles: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """``titles``: the title objects already rendered, by ``id`` of the ``Title`` (items share them)."""
+    rendered = None if titles is None else titles.get(id(i.title))
+    if rendered is None:
+        rendered = title(i.title)
+        if titles is not None:
+            titles[id(i.title)] = rendered
     out: dict[str, Any] = {
-        "title": title(i.title),
+        "title": rendered,
         "time": serialize.ms(i.seconds),
         "cur": i.currency if show_money else "",
-        "sum": i.amount if show_money else None,
-        "rate": i.rate if show_money else None,
+        "sum": serialize.number(i.amount) if show_money else None,
+        "rate": serialize.number(i.rate) if show_money else None,
     }
     if with_ids:
         out["ids"] = _joined(i.object_ids)
@@ -53,21 +60,26 @@ def item(i: SummaryItem, show_money: bool, *, with_ids: bool, with_entry_ids: bo
     return out
 
 
-def group(g: SummaryGroup, show_money: bool, *, with_ids: bool, with_entry_ids: bool) -> dict[str, Any]:
+def group(g: SummaryGroup, show_money: bool, *, with_ids: bool, with_entry_ids: bool,
+          titles: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
     return {
         "id": g.id,
         "title": title(g.title),
         "time": serialize.ms(g.seconds),
         # A group with a null id keeps [] even when money is hidden (O-80, §4.4).
         "total_currencies": serialize.currencies(g.currencies, show_money, placeholder=False),
-        "items": [item(i, show_money, with_ids=with_ids, with_entry_ids=with_entry_ids) for i in g.items],
+        "items": [item(i, show_money, with_ids=with_ids, with_entry_ids=with_entry_ids, titles=titles)
+                  for i in g.items],
     }
 
 
 def body(report: SummaryReport, show_money: bool, *, with_ids: bool, with_entry_ids: bool) -> dict[str, Any]:
+    # Sub-group titles repeat across groups (a user in every project): each is rendered once.
+    titles: dict[int, dict[str, Any]] = {}
     return {
         **serialize.totals(report.totals, show_money),
-        "data": [group(g, show_money, with_ids=with_ids, with_entry_ids=with_entry_ids) for g in report.groups],
+        "data": [group(g, show_money, with_ids=with_ids, with_entry_ids=with_entry_ids, titles=titles)
+                 for g in report.groups],
     }
 
 
@@ -113,6 +125,8 @@ async def summary_pdf(request: Request) -> Response:
     s = await common.start(request)
     report, _, _ = _report(s)
     options = [("Grouping", f"by {report.grouping.value}, sub-grouping by {report.subgrouping.value}")]
-    meta = pdf.make_meta(s.db, s.ctx, s.filters, "Summary report", params.display_hours(s.params), options)
-    chart = pdf.time_chart(s.db, s.ctx, s.filters)
-    return exports.pdf_response(request, "summary", s.filters, lambda _db, out: pdf.summary(out, meta, report, chart))
+    meta = overview.make_meta(s.db, s.ctx, s.filters, "Summary report", params.display_hours(s.params), options)
+    entries = query.entries(s.ctx, s.filters, query.resolve(s.db, s.filters))
+    chart = overview.time_chart(s.db, s.ctx.zones, s.filters, entries)
+    return exports.pdf_response(request, "summary", s.filters,
+                                lambda _db, out: pdf.summary.render(out, meta, report, chart))

@@ -9,8 +9,8 @@ from fastapi import Request, Response
 from punchclock.domain.colors import hex_color
 from punchclock.http import wire
 from punchclock.http.reports import common, exports, openapi, params, serialize
-from punchclock.reports import csv, pdf, weekly
-from punchclock.reports.weekly import ProjectSubject, Subject, UserSubject, Week, WeeklyReport
+from punchclock.reports import csv, overview, pdf, weekly
+from punchclock.reports.results import Grouping, ProjectSubject, Subject, UserSubject, Week, WeeklyReport
 
 router = common.make_router()
 
@@ -38,7 +38,8 @@ def week_values(week: Week, earnings: bool, show_money: bool, *, empty_total: bo
     if earnings:
         if not show_money:
             return [None for _ in week.money]  # one null per currency (§4.4, O-66)
-        return [{"currency": m.currency, "amount": [*m.days, m.total]} for m in week.money]
+        return [{"currency": m.currency, "amount": [*map(serialize.number, m.days), serialize.number(m.total)]}
+                for m in week.money]
     return [*(serialize.ms(d) for d in week.days), None if empty_total else serialize.ms(week.total)]
 
 
@@ -67,7 +68,7 @@ def _report(s: common.Started) -> WeeklyReport:
     grouping = s.params.choice("grouping", weekly.GROUPINGS, "projects")
     calculate = s.params.choice("calculate", weekly.CALCULATIONS, "time")
     order, desc = params.order(s.params, weekly.ORDER_FIELDS, "title", False)
-    return weekly.report(s.db, s.ctx, s.filters, grouping=cast(weekly.Grouping, grouping),
+    return weekly.report(s.db, s.ctx, s.filters, grouping=cast(Grouping, grouping),
                          earnings=calculate == "earnings", order=order, descending=desc)
 
 
@@ -92,5 +93,5 @@ async def weekly_pdf(request: Request) -> Response:
     s = await common.start(request, weekly=True)
     report = _report(s)
     options = [("Grouping", f"by {report.grouping}"), ("Calculate", "earnings" if report.earnings else "time")]
-    meta = pdf.make_meta(s.db, s.ctx, s.filters, "Weekly report", params.display_hours(s.params), options)
-    return exports.pdf_response(request, "weekly", s.filters, lambda _db, out: pdf.weekly(out, meta, report))
+    meta = overview.make_meta(s.db, s.ctx, s.filters, "Weekly report", params.display_hours(s.params), options)
+    return exports.pdf_response(request, "weekly", s.filters, lambda _db, out: pdf.weekly.render(out, meta, report))
