@@ -2,6 +2,8 @@
 
 The session is opened lazily on first use, committed by the route class (``http/routing.py``)
 after the handler returned and before the response goes out, and rolled back on any error.
+GET and HEAD use the read engine (``db/engine.for_reads``: autocommit on PostgreSQL); writes use
+``BEGIN IMMEDIATE`` on SQLite, so writers queue instead of failing to upgrade a read lock.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Route classes: one transaction per request, and errors rendered in the route's dialect."""
+"""Route classes: one transaction per request, and errors rendered in the route's dialect.
+
+Where the request runs: inline on the event loop, or (``app.state.db_in_thread``, PostgreSQL by
+default) the whole unit of work in a worker thread, so that waiting on the database never stalls
+the worker's other requests. bench/db_design.py and bench/load.py hold the figures behind the choice.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,11 @@ import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import anyio
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from starlette.concurrency import run_in_threadpool
 
 from punchclock.db.session import finish
 from punchclock.domain.errors import DomainError, Invalid, Malformed, RateLimited
@@ -48,7 +53,7 @@ class TransactionRoute(APIRoute):
             if request.method not in ("GET", "HEAD"):
                 await request.body()
             if request.app.state.db_in_thread:
-                return await run_in_threadpool(on_thread_loop, unit, request)
+                return await anyio.to_thread.run_sync(on_thread_loop, unit, request, limiter=_db_threads(request))
             return await unit(request)
 
         return handler
@@ -98,6 +103,20 @@ async def _with_one_reconnect(inner: Handler, request: Request) -> Response:
         finish(request, commit=False)
         log.warning("database connection lost; running the request again on a new one")
     return await inner(request)
+
+
+def _db_threads(request: Request) -> anyio.CapacityLimiter:
+    """At most as many requests in threads as the pool keeps connections (``PUNCHCLOCK_DB_POOL_SIZE``).
+
+    More would draw on the pool's overflow, whose connections are closed when returned: measured under
+    load, one request in six then opened a new PostgreSQL connection (several round trips and a
+    server process each). The others wait here, on the event loop, at no cost.
+    """
+    state = request.app.state
+    limiter: anyio.CapacityLimiter | None = getattr(state, "db_limiter", None)
+    if limiter is None:  # created on first use: a limiter belongs to the running event loop
+        limiter = state.db_limiter = anyio.CapacityLimiter(state.settings.db_pool_size)
+    return limiter
 
 
 _thread = threading.local()
