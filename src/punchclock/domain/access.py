@@ -83,17 +83,11 @@ def load_workspace(session: Session, actor: Actor, workspace_id: int) -> Workspa
 
 
 def readable_clients(actor: Actor, *, with_deleted: bool = False) -> Select[Client]:
-    stmt = select(Client).where(_in_my_workspaces(actor, Client.workspace_id))
-    if not with_deleted:
-        stmt = stmt.where(Client.deleted_at.is_(None))
-    return stmt
+    return select(Client).where(client_readable(_in_my_workspaces(actor, Client.workspace_id), with_deleted))
 
 
 def readable_tags(actor: Actor, *, with_deleted: bool = False) -> Select[Tag]:
-    stmt = select(Tag).where(_in_my_workspaces(actor, Tag.workspace_id))
-    if not with_deleted:
-        stmt = stmt.where(Tag.deleted_at.is_(None))
-    return stmt
+    return select(Tag).where(tag_readable(_in_my_workspaces(actor, Tag.workspace_id), with_deleted))
 
 
 def project_visibility(in_workspace: ColumnElement[bool], admin_of_workspace: ColumnElement[bool],
@@ -169,11 +163,7 @@ def user_sees_project(session: Session, user_id: int, project: Project) -> bool:
 
 
 def readable_tasks(actor: Actor, *, with_deleted: bool = False) -> Select[Task]:
-    visible = select(Project.id).where(project_visible(actor))
-    stmt = select(Task).where(Task.project_id.in_(visible))
-    if not with_deleted:
-        stmt = stmt.where(Task.deleted_at.is_(None))
-    return stmt
+    return select(Task).where(task_readable(project_visible(actor), with_deleted))
 
 
 # -- time entries: one rule for ORM statements and the prebuilt Core statements of the hot paths ------
@@ -352,3 +342,39 @@ def project_visible_anywhere() -> ColumnElement[bool]:
 def project_actor_params(actor: Actor) -> dict[str, Any]:
     return {"pv_wids": list(actor.workspaces), "pv_admin_wids": [w for w, admin in actor.workspaces.items() if admin],
             "pv_uid": actor.id}
+
+
+# -- workspace objects as prebuilt Core clauses (the lists' hot paths) ---------------------------------
+# One rule per kind over table columns: the ORM ``readable_*`` statements above pass the actor's
+# workspaces as values, the statements built once at import pass the bound forms below.
+
+def in_member_workspaces(column: SQLColumnExpression[int]) -> ColumnElement[bool]:
+    """``_in_my_workspaces`` binding ``mw_ids`` (values: ``member_params``)."""
+    return column.in_(bindparam("mw_ids", expanding=True))
+
+
+def member_params(actor: Actor) -> dict[str, Any]:
+    return {"mw_ids": list(actor.workspaces)}
+
+
+def in_checked_workspace(column: SQLColumnExpression[int]) -> ColumnElement[bool]:
+    """``column`` is the workspace bound as ``scope_wid``, which the caller checked (``require_member`` or
+    ``require_admin``): within it, the same rows as ``_in_my_workspaces``."""
+    return column == bindparam("scope_wid")
+
+
+def client_readable(in_workspace: ColumnElement[bool], with_deleted: bool = False) -> ColumnElement[bool]:
+    """Clients of the actor's workspaces (``in_workspace``); tombstones only when asked for."""
+    return in_workspace if with_deleted else and_(in_workspace, Client.__table__.c.deleted_at.is_(None))
+
+
+def tag_readable(in_workspace: ColumnElement[bool], with_deleted: bool = False) -> ColumnElement[bool]:
+    """Tags of the actor's workspaces (``in_workspace``); tombstones only when asked for."""
+    return in_workspace if with_deleted else and_(in_workspace, Tag.__table__.c.deleted_at.is_(None))
+
+
+def task_readable(project_visible_clause: ColumnElement[bool], with_deleted: bool = False) -> ColumnElement[bool]:
+    """Tasks of the projects the actor can see (``project_visible`` or its bound forms above)."""
+    tasks = Task.__table__.c
+    visible = tasks.project_id.in_(select(Project.__table__.c.id).where(project_visible_clause))
+    return visible if with_deleted else and_(visible, tasks.deleted_at.is_(None))

@@ -1,10 +1,14 @@
-"""Clients of a workspace."""
+"""Clients of a workspace.
+
+The lists run prebuilt Core statements and answer ``ClientRow`` tuples (no ORM object per row).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -112,12 +116,32 @@ def delete(db: Session, actor: Actor, client_id: int) -> int:
     return client.id
 
 
-def list_visible(db: Session, actor: Actor) -> Sequence[Client]:
-    return db.scalars(access.readable_clients(actor).order_by(Client.id)).all()
+class ClientRow(NamedTuple):
+    """A live client as the lists answer it (the fields ``client_out`` reads)."""
+
+    id: int
+    workspace_id: int
+    name: str
+    notes: str | None
+    hourly_rate: Decimal | None
+    currency: str | None
+    updated_at: datetime
+    deleted_at: datetime | None
 
 
-def list_workspace(db: Session, actor: Actor, workspace_id: int) -> Sequence[Client]:
+_C = Client.__table__.c
+_COLUMNS = [_C[name] for name in ClientRow._fields]
+#: Binds ``access.member_params``.
+_VISIBLE = select(*_COLUMNS).where(access.client_readable(access.in_member_workspaces(_C.workspace_id))).order_by(_C.id)
+#: Binds ``scope_wid`` (checked: member).
+_OF_WORKSPACE = (select(*_COLUMNS).where(access.client_readable(access.in_checked_workspace(_C.workspace_id)))
+                 .order_by(_C.id))
+
+
+def list_visible(db: Session, actor: Actor) -> list[ClientRow]:
+    return [ClientRow._make(r) for r in db.connection().execute(_VISIBLE, access.member_params(actor))]
+
+
+def list_workspace(db: Session, actor: Actor, workspace_id: int) -> list[ClientRow]:
     access.require_member(actor, workspace_id)
-    return db.scalars(
-        access.readable_clients(actor).where(Client.workspace_id == workspace_id).order_by(Client.id)
-    ).all()
+    return [ClientRow._make(r) for r in db.connection().execute(_OF_WORKSPACE, {"scope_wid": workspace_id})]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -98,10 +100,38 @@ def delete_group(db: Session, actor: Actor, group_id: int) -> int:
     return group_id
 
 
-def list_workspace(db: Session, actor: Actor, workspace_id: int) -> Sequence[Group]:
+class GroupRow(NamedTuple):
+    """A group as the list answers it (the fields ``group_out`` reads)."""
+
+    id: int
+    workspace_id: int
+    name: str
+    updated_at: datetime
+
+
+_G = Group.__table__.c
+_GM = GroupMember.__table__.c
+_WM = WorkspaceMember.__table__.c
+#: Prebuilt reads; bind ``scope_wid`` (checked by the caller).
+_OF_WORKSPACE = (select(*(_G[name] for name in GroupRow._fields))
+                 .where(access.in_checked_workspace(_G.workspace_id)).order_by(_G.id))
+_MEMBER_GROUPS = (select(_GM.workspace_member_id, _GM.group_id)
+                  .join(WorkspaceMember.__table__, _WM.id == _GM.workspace_member_id)
+                  .where(access.in_checked_workspace(_WM.workspace_id)).order_by(_GM.group_id))
+
+
+def list_workspace(db: Session, actor: Actor, workspace_id: int) -> list[GroupRow]:
     """``GET /workspaces/{id}/groups``: admins only (404 for outsiders, 403 for members; O-26)."""
     access.require_admin(actor, workspace_id)
-    return db.scalars(access.readable_groups(actor).where(Group.workspace_id == workspace_id).order_by(Group.id)).all()
+    return [GroupRow._make(r) for r in db.connection().execute(_OF_WORKSPACE, {"scope_wid": workspace_id})]
+
+
+def group_ids_in_workspace(db: Session, workspace_id: int) -> dict[int, list[int]]:
+    """``group_ids_of`` for every member of a workspace the caller checked, in one prebuilt statement."""
+    result: dict[int, list[int]] = {}
+    for member_id, group_id in db.connection().execute(_MEMBER_GROUPS, {"scope_wid": workspace_id}):
+        result.setdefault(member_id, []).append(group_id)
+    return result
 
 
 # -- membership ---------------------------------------------------------------------------------------

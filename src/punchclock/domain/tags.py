@@ -1,9 +1,13 @@
-"""Tags of a workspace (30-clients-projects-tags-tasks §4)."""
+"""Tags of a workspace (30-clients-projects-tags-tasks §4).
+
+The list runs a prebuilt Core statement and answers ``TagRow`` tuples (no ORM object per row).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import func, select, update
@@ -97,6 +101,22 @@ def delete(db: Session, actor: Actor, tag_id: int) -> int:
     return tag.id
 
 
-def list_workspace(db: Session, actor: Actor, workspace_id: int) -> Sequence[Tag]:
+class TagRow(NamedTuple):
+    """A live tag as the list answers it (the fields ``tag_out`` reads)."""
+
+    id: int
+    workspace_id: int
+    name: str
+    updated_at: datetime
+    deleted_at: datetime | None
+
+
+_T = Tag.__table__.c
+#: Binds ``scope_wid`` (checked: member).
+_OF_WORKSPACE = (select(*(_T[name] for name in TagRow._fields))
+                 .where(access.tag_readable(access.in_checked_workspace(_T.workspace_id))).order_by(_T.id))
+
+
+def list_workspace(db: Session, actor: Actor, workspace_id: int) -> list[TagRow]:
     access.require_member(actor, workspace_id)
-    return db.scalars(access.readable_tags(actor).where(Tag.workspace_id == workspace_id).order_by(Tag.id)).all()
+    return [TagRow._make(r) for r in db.connection().execute(_OF_WORKSPACE, {"scope_wid": workspace_id})]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, select, true, update
 from sqlalchemy.orm import Session
 
 from punchclock.domain import access, locks, rates, validation
@@ -82,15 +83,56 @@ def list_for_project(db: Session, actor: Actor, project_id: int, active: bool | 
     return db.scalars(stmt.order_by(Task.id)).all()
 
 
-def list_workspace(db: Session, actor: Actor, workspace_id: int, active: bool | None = True) -> Sequence[Task]:
+class TaskRow(NamedTuple):
+    """A live task as the workspace list answers it, with its tracked time and assignee's name."""
+
+    id: int
+    name: str
+    workspace_id: int
+    project_id: int
+    user_id: int | None
+    active: bool
+    estimated_seconds: int
+    updated_at: datetime
+    deleted_at: datetime | None
+    #: ``tracked_seconds`` of the task: stopped, non-deleted entries of all users.
+    tracked_seconds: int
+    #: The assignee's full name (``user_names``), None without assignee.
+    uname: str | None
+
+
+_T = Task.__table__.c
+_E = TimeEntry.__table__.c
+_U = User.__table__.c
+_W = Workspace.__table__.c
+_TRACKED = func.coalesce(
+    select(func.sum(_E.duration)).where(_E.task_id == _T.id, _E.stop.is_not(None), _E.deleted_at.is_(None))
+    .scalar_subquery(), 0)
+#: Lists are empty on a free workspace (O-23).
+_ON_PREMIUM = _T.workspace_id.in_(select(_W.id).where(_W.premium.is_(True)))
+
+
+def _active_is(active: bool | None) -> ColumnElement[bool]:
+    return true() if active is None else _T.active.is_(active)
+
+
+#: By active; binds ``scope_wid`` (checked: member) and ``access.project_actor_params``.
+_OF_WORKSPACE = {
+    active: select(*(_T[name] for name in TaskRow._fields[:9]), _TRACKED, _U.fullname)
+    .select_from(Task.__table__.outerjoin(User.__table__, _U.id == _T.user_id))
+    .where(and_(access.task_readable(access.project_visible_anywhere()),
+                access.in_checked_workspace(_T.workspace_id), _ON_PREMIUM, _active_is(active)))
+    .order_by(_T.id)
+    for active in (True, False, None)
+}
+
+
+def list_workspace(db: Session, actor: Actor, workspace_id: int, active: bool | None = True) -> list[TaskRow]:
     """Live tasks of the workspace's projects visible to the actor (O-26); ``[]`` on a free workspace."""
-    workspace = access.load_workspace(db, actor, workspace_id)
-    if not workspace.premium:
-        return []
-    stmt = access.readable_tasks(actor).where(Task.workspace_id == workspace.id)
-    if active is not None:
-        stmt = stmt.where(Task.active.is_(active))
-    return db.scalars(stmt.order_by(Task.id)).all()
+    access.require_member(actor, workspace_id)
+    found = db.connection().execute(_OF_WORKSPACE[active],
+                                    {"scope_wid": workspace_id, **access.project_actor_params(actor)})
+    return [TaskRow._make((*r[:9], int(r[9]), r[10])) for r in found]
 
 
 # -- single read and writes ---------------------------------------------------------------------------

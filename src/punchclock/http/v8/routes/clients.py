@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from punchclock.domain import access, clients, projects
 from punchclock.http.routing import V8Route
 from punchclock.http.v8 import params
-from punchclock.http.v8.deps import Body, CurrentActor, DbSession
+from punchclock.http.v8.deps import Body, CurrentActor, DbSession, caller
 from punchclock.http.v8.docs import answers, bodies, objects
 from punchclock.http.v8.docs.ops import DELETED, op
 from punchclock.http.v8.docs.params import Active, ClientId, WorkspaceId
@@ -26,9 +26,11 @@ async def create_client(actor: CurrentActor, db: DbSession, body: Body) -> Respo
 
 @router.get("/clients", summary="Clients of all the caller's workspaces",
             **op(list[objects.V8Client]))
-async def list_clients(actor: CurrentActor, db: DbSession) -> Response:
-    views = access.views(db, actor)
-    return json_response([client_out(c, views[c.workspace_id], actor.tz) for c in clients.list_visible(db, actor)])
+async def list_clients(request: Request) -> Response:
+    actor, db = await caller(request)  # a hot path: no FastAPI dependency (deps.caller)
+    rows = clients.list_visible(db, actor)
+    views, tz = access.views(db, actor), actor.tz
+    return json_response([client_out(c, views[c.workspace_id], tz) for c in rows])
 
 
 @router.get("/clients/{client_id}", summary="Get a client", **op(answers.V8ClientData))
@@ -65,8 +67,9 @@ async def client_projects(
 
 @router.get("/workspaces/{workspace_id}/clients", summary="Clients of a workspace",
             **op(list[objects.V8Client]))
-async def workspace_clients(workspace_id: WorkspaceId, actor: CurrentActor, db: DbSession) -> Response:
+async def workspace_clients(workspace_id: WorkspaceId, request: Request) -> Response:
+    actor, db = await caller(request)
     wid = params.single_id(workspace_id)
     rows = clients.list_workspace(db, actor, wid)
-    view = access.views(db, actor)[wid]
-    return json_response([client_out(c, view, actor.tz) for c in rows])
+    view, tz = access.views(db, actor)[wid], actor.tz
+    return json_response([client_out(c, view, tz) for c in rows])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from punchclock.domain import groups
 from punchclock.http.routing import V8Route
 from punchclock.http.v8 import params
-from punchclock.http.v8.deps import Body, CurrentActor, DbSession
+from punchclock.http.v8.deps import Body, CurrentActor, DbSession, caller
 from punchclock.http.v8.docs import answers, bodies, objects
 from punchclock.http.v8.docs.ops import DELETED, op
 from punchclock.http.v8.docs.params import GroupId, WorkspaceId
@@ -39,6 +39,8 @@ async def delete_group(group_id: GroupId, actor: CurrentActor, db: DbSession) ->
 
 @router.get("/workspaces/{workspace_id}/groups", summary="Groups of a workspace",
             **op(list[objects.V8Group]))
-async def workspace_groups(workspace_id: WorkspaceId, actor: CurrentActor, db: DbSession) -> Response:
+async def workspace_groups(workspace_id: WorkspaceId, request: Request) -> Response:
+    actor, db = await caller(request)  # a hot path: no FastAPI dependency (deps.caller)
     rows = groups.list_workspace(db, actor, params.single_id(workspace_id))
-    return json_response([group_out(g, actor.tz) for g in rows])
+    tz = actor.tz
+    return json_response([group_out(g, tz) for g in rows])

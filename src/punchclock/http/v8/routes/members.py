@@ -8,10 +8,10 @@ from starlette.background import BackgroundTask
 from punchclock.config import Settings
 from punchclock.domain import access, mail, members
 from punchclock.domain.actor import Actor
-from punchclock.domain.members import Membership
+from punchclock.domain.members import MemberRow, Membership
 from punchclock.http.routing import V8Route
 from punchclock.http.v8 import params
-from punchclock.http.v8.deps import AppSettings, Body, CurrentActor, DbSession
+from punchclock.http.v8.deps import AppSettings, Body, CurrentActor, DbSession, caller, settings_of
 from punchclock.http.v8.docs import answers, bodies, objects
 from punchclock.http.v8.docs.ops import DELETED, op
 from punchclock.http.v8.docs.params import WorkspaceId, WorkspaceUserId
@@ -22,13 +22,13 @@ from punchclock.http.wire import json_response
 router = APIRouter(route_class=V8Route, tags=["workspace users"])
 
 
-def _out(actor: Actor, m: Membership, settings: Settings) -> dict[str, object]:
-    member = m.member
+def _out(actor: Actor, m: Membership | MemberRow, settings: Settings) -> dict[str, object]:
+    row = m if isinstance(m, MemberRow) else members.member_row(m)
     url = None
-    if (access.sees_invite_urls(actor, member.workspace_id) and member.invite_code is not None
-            and members.invite_live(member, settings.invite_days)):
-        url = members.invite_url(settings.public_url, member.invite_code)
-    return workspace_user_out(m, actor.tz, invite_url=url)
+    if (access.sees_invite_urls(actor, row.workspace_id) and row.invite_code is not None
+            and members.invite_live(row, settings.invite_days)):
+        url = members.invite_url(settings.public_url, row.invite_code)
+    return workspace_user_out(row, actor.tz, invite_url=url)
 
 
 @router.post("/workspaces/{workspace_id}/invite", summary="Invite users by e-mail",
@@ -54,9 +54,10 @@ async def invite(workspace_id: WorkspaceId, request: Request, actor: CurrentActo
 
 @router.get("/workspaces/{workspace_id}/workspace_users", summary="Memberships of a workspace",
             **op(list[objects.V8WorkspaceUser]))
-async def list_workspace_users(workspace_id: WorkspaceId, actor: CurrentActor, db: DbSession, settings: AppSettings
-                               ) -> Response:
+async def list_workspace_users(workspace_id: WorkspaceId, request: Request) -> Response:
+    actor, db = await caller(request)  # a hot path: no FastAPI dependency (deps.caller)
     rows = members.list_workspace(db, actor, params.single_id(workspace_id))
+    settings = settings_of(request)
     return json_response([_out(actor, m, settings) for m in rows])
 
 

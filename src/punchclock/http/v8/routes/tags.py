@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from punchclock.domain import tags
 from punchclock.http.routing import V8Route
 from punchclock.http.v8 import params
-from punchclock.http.v8.deps import Body, CurrentActor, DbSession
+from punchclock.http.v8.deps import Body, CurrentActor, DbSession, caller
 from punchclock.http.v8.docs import answers, bodies, objects
 from punchclock.http.v8.docs.ops import DELETED, op
 from punchclock.http.v8.docs.params import TagId, WorkspaceId
@@ -35,6 +35,8 @@ async def delete_tag(tag_id: TagId, actor: CurrentActor, db: DbSession) -> Respo
 
 
 @router.get("/workspaces/{workspace_id}/tags", summary="Tags of a workspace", **op(list[objects.V8Tag]))
-async def workspace_tags(workspace_id: WorkspaceId, actor: CurrentActor, db: DbSession) -> Response:
-    wid = params.single_id(workspace_id)
-    return json_response([tag_out(t, actor.tz) for t in tags.list_workspace(db, actor, wid)])
+async def workspace_tags(workspace_id: WorkspaceId, request: Request) -> Response:
+    actor, db = await caller(request)  # a hot path: no FastAPI dependency (deps.caller)
+    rows = tags.list_workspace(db, actor, params.single_id(workspace_id))
+    tz = actor.tz
+    return json_response([tag_out(t, tz) for t in rows])

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from punchclock.domain import access, workspaces
 from punchclock.http.routing import V8Route
 from punchclock.http.v8 import params
-from punchclock.http.v8.deps import AppSettings, Body, CurrentActor, DbSession
+from punchclock.http.v8.deps import Body, CurrentActor, DbSession, caller, settings_of
 from punchclock.http.v8.docs import answers, bodies, objects
 from punchclock.http.v8.docs.ops import op
 from punchclock.http.v8.docs.params import WorkspaceId
@@ -17,10 +17,11 @@ router = APIRouter(route_class=V8Route, tags=["workspaces"])
 
 
 @router.get("/workspaces", summary="The caller's workspaces", **op(list[objects.V8Workspace]))
-async def list_workspaces(actor: CurrentActor, db: DbSession) -> Response:
-    return json_response(
-        [workspace_out(w, access.view_for(actor, w), actor.tz) for w in workspaces.list_mine(db, actor)]
-    )
+async def list_workspaces(request: Request) -> Response:
+    actor, db = await caller(request)  # a hot path: no FastAPI dependency (deps.caller)
+    rows = workspaces.list_mine(db, actor)
+    views, tz = access.views(db, actor), actor.tz
+    return json_response([workspace_out(w, views[w.id], tz) for w in rows])
 
 
 @router.get("/workspaces/{workspace_id}", summary="Get a workspace", **op(answers.V8WorkspaceData))
@@ -40,8 +41,9 @@ async def update_workspace(workspace_id: WorkspaceId, actor: CurrentActor, db: D
 
 
 @router.get("/workspaces/{workspace_id}/users", summary="Users of a workspace", **op(list[objects.V8User]))
-async def workspace_users(workspace_id: WorkspaceId, actor: CurrentActor, db: DbSession, settings: AppSettings
-                          ) -> Response:
+async def workspace_users(workspace_id: WorkspaceId, request: Request) -> Response:
+    actor, db = await caller(request)
     wid = params.single_id(workspace_id)
-    avatar = image_url(settings.public_url)
-    return json_response([member_out(u, wid, actor.tz, avatar) for u in workspaces.users(db, actor, wid)])
+    rows = workspaces.users(db, actor, wid)
+    avatar, tz = image_url(settings_of(request).public_url), actor.tz
+    return json_response([member_out(u, wid, tz, avatar) for u in rows])

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 from pydantic import Field
 
 from punchclock.domain.access import View
-from punchclock.domain.clients import ClientChanges, ClientCreate
+from punchclock.domain.clients import ClientChanges, ClientCreate, ClientRow
 from punchclock.http.v8.schemas import WireId, WireIn, WireRate, inputs
-from punchclock.http.wire import compact, render_ts
+from punchclock.http.wire import render_ts
 from punchclock.models import Client
 
 
@@ -27,14 +27,16 @@ class ClientIn(WireIn):
         return inputs(self, ClientChanges)
 
 
-def client_out(c: Client, view: View, tz: ZoneInfo, deleted: bool = False) -> dict[str, Any]:
-    return compact({
-        "id": c.id,
-        "wid": c.workspace_id,
-        "name": c.name,
-        "notes": c.notes or None,
-        "hrate": c.hourly_rate if view.show_rates else None,
-        "cur": c.currency,
-        "at": render_ts(c.updated_at, tz),
-        "server_deleted_at": render_ts(c.deleted_at, tz) if deleted else None,
-    })
+def client_out(c: Client | ClientRow, view: View, tz: ZoneInfo, deleted: bool = False) -> dict[str, Any]:
+    """A client: a row of the lists or a model. v8 omits null fields (``wire.compact``), done inline."""
+    out: dict[str, Any] = {"id": c.id, "wid": c.workspace_id, "name": c.name}
+    if c.notes:
+        out["notes"] = c.notes
+    if c.hourly_rate is not None and view.show_rates:
+        out["hrate"] = c.hourly_rate
+    if c.currency is not None:
+        out["cur"] = c.currency
+    out["at"] = render_ts(c.updated_at, tz)
+    if deleted and c.deleted_at is not None:
+        out["server_deleted_at"] = render_ts(c.deleted_at, tz)
+    return out

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, StrictStr
 
-from punchclock.domain.groups import GroupChanges, GroupCreate
+from punchclock.domain.groups import GroupChanges, GroupCreate, GroupRow
 from punchclock.http.v8.schemas import WireId, WireIn, inputs
-from punchclock.http.wire import compact, render_ts
+from punchclock.http.wire import render_ts
 from punchclock.models import Group
 
 
@@ -26,10 +26,6 @@ class GroupIn(WireIn):
         return inputs(self, GroupChanges)
 
 
-def group_out(g: Group, tz: ZoneInfo) -> dict[str, Any]:
-    return compact({
-        "id": g.id,
-        "wid": g.workspace_id,
-        "name": g.name,
-        "at": render_ts(g.updated_at, tz),
-    })
+def group_out(g: Group | GroupRow, tz: ZoneInfo) -> dict[str, Any]:
+    """A group: a row of the list or a model; no field is ever null."""
+    return {"id": g.id, "wid": g.workspace_id, "name": g.name, "at": render_ts(g.updated_at, tz)}

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from punchclock.domain.errors import Invalid
 from punchclock.domain.inputs import UNSET
-from punchclock.domain.members import Membership, WorkspaceUserChanges
+from punchclock.domain.members import MemberRow, Membership, WorkspaceUserChanges, member_row
 from punchclock.http.ids import MAX_ID, MAX_IDS, id_value
 from punchclock.http.v8.schemas import Bool, WireIn
-from punchclock.http.wire import compact, render_ts
+from punchclock.http.wire import render_ts
 
 
 class WorkspaceUserIn(WireIn):
@@ -54,18 +54,19 @@ def parse_emails(body: Any) -> list[str]:
     return emails
 
 
-def workspace_user_out(m: Membership, tz: ZoneInfo, *, invite_url: str | None = None) -> dict[str, Any]:
-    """``invite_url`` is given by the route only to admins and only for a pending member with a live code."""
-    member = m.member
-    return compact({
-        "id": member.id,
-        "uid": member.user_id,
-        "wid": member.workspace_id,
-        "admin": member.admin,
-        "active": member.active,
-        "email": m.user.email,
-        "name": m.user.fullname or None,
-        "at": render_ts(member.updated_at, tz),
-        "invite_url": invite_url if not member.active else None,
-        "group_ids": m.group_ids or None,
-    })
+def workspace_user_out(m: Membership | MemberRow, tz: ZoneInfo, *, invite_url: str | None = None) -> dict[str, Any]:
+    """``invite_url`` is given by the route only to admins and only for a pending member with a live code.
+
+    A row of the list or a ``Membership`` of the write paths. v8 omits null fields (``wire.compact``), inline.
+    """
+    r = m if isinstance(m, MemberRow) else member_row(m)
+    out: dict[str, Any] = {"id": r.id, "uid": r.user_id, "wid": r.workspace_id, "admin": r.admin,
+                           "active": r.active, "email": r.email}
+    if r.fullname:
+        out["name"] = r.fullname
+    out["at"] = render_ts(r.updated_at, tz)
+    if invite_url is not None and not r.active:
+        out["invite_url"] = invite_url
+    if r.group_ids:
+        out["group_ids"] = r.group_ids
+    return out

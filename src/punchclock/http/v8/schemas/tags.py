@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
-from punchclock.domain.tags import TagChanges, TagCreate
+from punchclock.domain.tags import TagChanges, TagCreate, TagRow
 from punchclock.http.v8.schemas import WireId, WireIn, inputs
-from punchclock.http.wire import compact, render_ts
+from punchclock.http.wire import render_ts
 from punchclock.models import Tag
 
 
@@ -23,11 +23,9 @@ class TagIn(WireIn):
         return inputs(self, TagChanges)
 
 
-def tag_out(tag: Tag, tz: ZoneInfo, *, deleted: bool = False) -> dict[str, Any]:
-    return compact({
-        "id": tag.id,
-        "wid": tag.workspace_id,
-        "name": tag.name,
-        "at": render_ts(tag.updated_at, tz),
-        "server_deleted_at": render_ts(tag.deleted_at, tz) if deleted else None,
-    })
+def tag_out(tag: Tag | TagRow, tz: ZoneInfo, *, deleted: bool = False) -> dict[str, Any]:
+    """A tag: a row of the list or a model. v8 omits null fields (``wire.compact``), done inline."""
+    out: dict[str, Any] = {"id": tag.id, "wid": tag.workspace_id, "name": tag.name, "at": render_ts(tag.updated_at, tz)}
+    if deleted and tag.deleted_at is not None:
+        out["server_deleted_at"] = render_ts(tag.deleted_at, tz)
+    return out

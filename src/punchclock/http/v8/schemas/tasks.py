@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, Field
 
-from punchclock.domain.tasks import TaskChanges, TaskCreate
+from punchclock.domain.tasks import TaskChanges, TaskCreate, TaskRow
 from punchclock.http.v8.schemas import Bool, WireId, WireIn, inputs
-from punchclock.http.wire import compact, render_ts
+from punchclock.http.wire import render_ts
 from punchclock.models import Task
 
 MAX_INT32 = 2**31 - 1
@@ -45,23 +45,25 @@ class TaskIn(WireIn):
         return inputs(self, TaskChanges)
 
 
-def task_out(task: Task, tz: ZoneInfo, *, tracked_seconds: int, fields: frozenset[str] = frozenset(),
+def task_out(task: Task | TaskRow, tz: ZoneInfo, *, tracked_seconds: int, fields: frozenset[str] = frozenset(),
              uname: str | None = None, with_at: bool = True, deleted: bool = False) -> dict[str, Any]:
-    """A task; ``done_seconds`` / ``uname`` only when named in ``fields`` (00-conventions §12).
+    """A task (a row of the workspace list or a model); ``done_seconds`` / ``uname`` only when named in
+    ``fields`` (00-conventions §12). ``at`` is left out of create responses (``with_at=False``, O-48).
 
-    ``at`` is left out of create responses (``with_at=False``, O-48).
+    v8 omits null fields (``wire.compact``); done inline, the tests name the nullable ones.
     """
-    return compact({
-        "id": task.id,
-        "name": task.name,
-        "wid": task.workspace_id,
-        "pid": task.project_id,
-        "uid": task.user_id,
-        "active": task.active,
-        "estimated_seconds": task.estimated_seconds,
-        "tracked_seconds": tracked_seconds,
-        "done_seconds": tracked_seconds if "done_seconds" in fields else None,
-        "uname": (uname or None) if "uname" in fields else None,
-        "at": render_ts(task.updated_at, tz) if with_at else None,
-        "server_deleted_at": render_ts(task.deleted_at, tz) if deleted else None,
-    })
+    out: dict[str, Any] = {"id": task.id, "name": task.name, "wid": task.workspace_id, "pid": task.project_id}
+    if task.user_id is not None:
+        out["uid"] = task.user_id
+    out["active"] = task.active
+    out["estimated_seconds"] = task.estimated_seconds
+    out["tracked_seconds"] = tracked_seconds
+    if "done_seconds" in fields:
+        out["done_seconds"] = tracked_seconds
+    if uname and "uname" in fields:
+        out["uname"] = uname
+    if with_at:
+        out["at"] = render_ts(task.updated_at, tz)
+    if deleted and task.deleted_at is not None:
+        out["server_deleted_at"] = render_ts(task.deleted_at, tz)
+    return out

@@ -134,7 +134,7 @@ def me_out(u: User | UserRecord, tz: ZoneInfo, avatar: str) -> dict[str, Any]:
     })
 
 
-def member_out(u: User, workspace_id: int, tz: ZoneInfo, avatar: str) -> dict[str, Any]:
+def member_out(u: User | UserRecord, workspace_id: int, tz: ZoneInfo, avatar: str) -> dict[str, Any]:
     """An item of ``GET /workspaces/{id}/users`` (20-workspaces §5.1): no token, no mail preferences."""
     return compact({
         "id": u.id,
