@@ -119,6 +119,16 @@ def _db_threads(request: Request) -> anyio.CapacityLimiter:
     return limiter
 
 
+class _ThreadLoop:
+    """A worker thread's own event loop, closed with the thread (its thread-local goes away)."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+
+    def __del__(self) -> None:
+        self.loop.close()
+
+
 _thread = threading.local()
 
 
@@ -130,10 +140,10 @@ def on_thread_loop(unit: Handler, request: Request) -> Response:
     here: the handlers stay plain ``async def`` code calling the synchronous SQLAlchemy API, and
     their rare awaits (argon2 in a further thread, the body already read) work on any loop.
     """
-    loop: asyncio.AbstractEventLoop | None = getattr(_thread, "loop", None)
-    if loop is None:
-        loop = _thread.loop = asyncio.new_event_loop()
-    return loop.run_until_complete(unit(request))
+    own: _ThreadLoop | None = getattr(_thread, "own", None)
+    if own is None:
+        own = _thread.own = _ThreadLoop()
+    return own.loop.run_until_complete(unit(request))
 
 
 class V8Route(TransactionRoute):
