@@ -108,8 +108,14 @@ def main() -> None:
     parser.add_argument("--target", type=address, required=True, help="HOST:PORT to forward to")
     parser.add_argument("--delay-ms", type=float, default=1.0, help="added latency each way (default 1)")
     args = parser.parse_args()
+    try:  # uvloop (installed with uvicorn[standard]): less CPU per chunk, timers closer to the delay
+        import uvloop
+
+        run = uvloop.run
+    except ImportError:
+        run = asyncio.run
     with suppress(KeyboardInterrupt):
-        asyncio.run(serve(args.listen, args.target, args.delay_ms))
+        run(serve(args.listen, args.target, args.delay_ms))
 
 
 if __name__ == "__main__":
