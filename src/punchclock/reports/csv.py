@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import islice
 from typing import Any
@@ -82,48 +83,105 @@ def _money_cents(value: int) -> str:
     return f"{value // 100}.{value % 100:02d}"
 
 
-def details_lines(lines: Iterable[tuple[tuple[Any, ...], list[str]]], display_hours: str,
-                  show_money: bool) -> Iterator[Sequence[object]]:
-    """The detailed export's lines, from ``detailed.every_line``'s plain tuples (no object per row).
+_QUOTED = re.compile(r'[,"\r\n]')
 
-    ``start`` and ``stop`` are UTC instants, aware or naive ISO text (SQLite's, parsed here in C). In
-    the owner's zone, ``YYYY-MM-DDTHH:MM:SS+hh:mm``: the date and time cells are slices of one
-    isoformat() (no microseconds are stored; they would follow the seconds and be cut off all the same).
+
+def cell(value: object) -> str:
+    """One CSV field as ``csv.writer`` writes it (QUOTE_MINIMAL), after ``safe``."""
+    text = safe(value)
+    return '"' + text.replace('"', '""') + '"' if _QUOTED.search(text) else text
+
+
+def text_chunks(lines: Iterable[str], header: Sequence[str]) -> Iterator[str]:
+    """Lines already written as CSV text, in chunks of ``CHUNK_ROWS`` lines, the header first."""
+    lines = iter(lines)
+    chunk = ",".join(cell(h) for h in header) + "\r\n" + "".join(islice(lines, CHUNK_ROWS))
+    while chunk:
+        yield chunk
+        chunk = "".join(islice(lines, CHUNK_ROWS))
+
+
+class _LocalText:
+    """Local ``YYYY-MM-DD HH`` of UTC instants written ``YYYY-MM-DD HH:MM:SS…``, per zone, by the hour.
+
+    Offsets in use are whole hours and change on the hour (DST) in most zones: the local text of an
+    instant is then the local text of its UTC hour, plus its own minutes and seconds. An hour within
+    which the offset changes, or an offset that is not whole hours, goes through ``zoneinfo``
+    instant by instant (``None`` in the memo).
     """
-    zones: dict[str, ZoneInfo] = {}
-    # Names, currencies and durations repeat from line to line: each cell is made once (a dict
-    # look-up is cheaper than a call; these sets are as small as the workspace's catalogue).
+
+    def __init__(self, zone: str) -> None:
+        self.tz = ZoneInfo(zone)
+        self.hours: dict[str, str | None] = {}
+
+    def hour(self, key: str) -> str | None:
+        first = datetime.fromisoformat(key + ":00:00").replace(tzinfo=UTC)
+        before, after = first.astimezone(self.tz), (first + _LAST_SECOND).astimezone(self.tz)
+        offset = before.utcoffset()
+        whole = offset == after.utcoffset() and offset is not None and offset.total_seconds() % 3600 == 0
+        local = before.isoformat()[:13] if whole else None
+        self.hours[key] = local
+        return local
+
+    def exact(self, instant: str) -> str:
+        """``YYYY-MM-DDTHH:MM:SS`` in the zone, through zoneinfo."""
+        return datetime.fromisoformat(instant).replace(tzinfo=UTC).astimezone(self.tz).isoformat()[:19]
+
+
+_LAST_SECOND = timedelta(seconds=3599)
+
+
+def details_lines(lines: Iterable[tuple[tuple[Any, ...], list[str]]], display_hours: str,
+                  show_money: bool) -> Iterator[str]:
+    """The detailed export's lines as CSV text, from ``detailed.every_line``'s plain tuples.
+
+    ``start`` and ``stop`` are UTC instants as text, ``YYYY-MM-DD HH:MM:SS``: in the owner's zone,
+    their date and time cells come from ``_LocalText``. Names, currencies and durations repeat from
+    line to line: each cell is made once (a dict look-up is cheaper than a call; these sets are as
+    small as the workspace's catalogue), so a line costs a few look-ups and one ``str.join``.
+    """
+    clocks: dict[str, _LocalText] = {}
     names: dict[str | None, str] = {}
     durations: dict[int, str] = {}
 
     def name(value: str | None) -> str:
-        cell = names[value] = safe(value)
-        return cell
+        text = names[value] = cell(value)
+        return text
 
     def hours(seconds: int) -> str:
-        cell = durations[seconds] = duration(seconds, display_hours)
-        return cell
+        text = durations[seconds] = duration(seconds, display_hours)
+        return text
 
     for (user_name, email, client, project, task, description, billable, start, stop, seconds, amount_cents,
          currency, tz_name, _), tags in lines:
-        tz = zones.get(tz_name)
-        if tz is None:
-            tz = zones[tz_name] = ZoneInfo(tz_name)
-        # Inline ``_local`` (two calls a row add up over a year of entries).
-        if type(start) is str:
-            start = datetime.fromisoformat(start).replace(tzinfo=UTC)
-            stop = datetime.fromisoformat(stop).replace(tzinfo=UTC)
-        start_text, stop_text = start.astimezone(tz).isoformat(), stop.astimezone(tz).isoformat()
-        yield SafeCells((
+        clock = clocks.get(tz_name)
+        if clock is None:
+            clock = clocks[tz_name] = _LocalText(tz_name)
+        memo = clock.hours
+        key = start[:13]
+        local = memo[key] if key in memo else clock.hour(key)
+        if local is None:
+            start_text = clock.exact(start)
+            start_day, start_time = start_text[:10], start_text[11:19]
+        else:
+            start_day, start_time = local[:10], local[11:13] + start[13:19]
+        key = stop[:13]
+        local = memo[key] if key in memo else clock.hour(key)
+        if local is None:
+            stop_text = clock.exact(stop)
+            stop_day, stop_time = stop_text[:10], stop_text[11:19]
+        else:
+            stop_day, stop_time = local[:10], local[11:13] + stop[13:19]
+        billed = show_money and billable
+        yield ",".join((
             names.get(user_name) or name(user_name), names.get(email) or name(email),
             names.get(client) or name(client), names.get(project) or name(project),
-            names.get(task) or name(task), safe(description),
-            "Yes" if billable else "No",
-            start_text[:10], start_text[11:19], stop_text[:10], stop_text[11:19],
-            durations.get(seconds) or hours(int(seconds)), safe(", ".join(tags)) if tags else "",
-            _money_cents(int(amount_cents)) if show_money and billable else "",
-            (names.get(currency) or name(currency)) if show_money and billable else "",
-        ))
+            names.get(task) or name(task), cell(description) if description else "",
+            "Yes" if billable else "No", start_day, start_time, stop_day, stop_time,
+            durations.get(seconds) or hours(int(seconds)), cell(", ".join(tags)) if tags else "",
+            _money_cents(int(amount_cents)) if billed else "",
+            (names.get(currency) or name(currency)) if billed else "",
+        )) + "\r\n"
 
 
 # -- summary and weekly (§10) ---------------------------------------------------------------------------

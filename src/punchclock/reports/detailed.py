@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, Select, String, Subquery, select, type_coerce
+from sqlalchemy import Integer, Row, Select, String, Subquery, bindparam, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -17,12 +18,13 @@ from punchclock.domain.actor import zone
 from punchclock.domain.time_entries import tag_names
 from punchclock.domain.time_entries.queries import sort_names
 from punchclock.models import Client, Project, Tag, Task, TimeEntry, TimeEntryTag, User
-from punchclock.reports import query
+from punchclock.reports import prepared, query
 from punchclock.reports.filters import ReportFilters
 from punchclock.reports.money import cents
 from punchclock.reports.query import ReportContext
 from punchclock.reports.results import DetailedReport, DetailedRow
-from punchclock.reports.totals import totals
+from punchclock.reports.totals import from_rows as totals_from_rows
+from punchclock.reports.totals import statement as totals_statement
 
 PER_PAGE = 50
 ORDER_FIELDS = ("date", "description", "duration", "user")
@@ -51,6 +53,23 @@ def _tag_names_sqlite(element: TagNames, compiler: SQLCompiler, **kw: Any) -> st
     return f"group_concat({compiler.process(element.clauses, **kw)}, char(31))"
 
 
+class UtcText(FunctionElement[str]):
+    """A UTC instant as text, ``YYYY-MM-DD HH:MM:SS`` (SQLite: as stored, microseconds following)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(UtcText, "postgresql")
+def _utc_text_pg(element: UtcText, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')"
+
+
+@compiles(UtcText)
+def _utc_text_sqlite(element: UtcText, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
 def _tags_of(entry_id: Any) -> Any:
     """The live tag names of the entry, as one ``TagNames`` value (NULL without tags)."""
     return (select(TagNames(Tag.name)).join_from(TimeEntryTag, Tag, Tag.id == TimeEntryTag.tag_id)
@@ -72,17 +91,17 @@ def _key(base: Subquery, owner: Any, order: str) -> Any:
     }[order]
 
 
-def _page_ids(db: Session, entries: Select[Any], order: str, descending: bool, page: int) -> list[int]:
-    """The ids of one page, in order: the sort walks narrow rows, the joins are made for 50 rows only."""
+def _page_ids(entries: Select[Any], order: str, descending: bool) -> Select[Any]:
+    """The ids of one page (offset ``rb_offset``), in order: the sort walks narrow rows, the joins are
+    made for 50 rows only."""
     base = entries.subquery()
     owner = aliased(User)
     key = _key(base, owner, order)
     stmt = select(base.c.id).select_from(base)
     if order == "user":
         stmt = stmt.join(owner, owner.id == base.c.user_id)
-    stmt = (stmt.order_by(key.desc() if descending else key.asc(), base.c.id.asc())
-            .limit(PER_PAGE).offset((page - 1) * PER_PAGE))
-    return list(db.connection().execute(stmt).scalars())
+    return (stmt.order_by(key.desc() if descending else key.asc(), base.c.id.asc())
+            .limit(PER_PAGE).offset(bindparam("rb_offset", type_=Integer)))
 
 
 def _rows(entries: Select[Any], order: str, descending: bool, *, lines: bool = False) -> Select[Any]:
@@ -94,8 +113,8 @@ def _rows(entries: Select[Any], order: str, descending: bool, *, lines: bool = F
         Task.name.label("task_name")
     columns: list[Any] = [
         owner.fullname, owner.email, client, project, task, base.c.description, base.c.billable,
-        # Raw: SQLite's naive UTC text is parsed by the export in C, not by the column type in Python.
-        type_coerce(base.c.start, String), type_coerce(base.c.stop, String),
+        # UTC as text (``UtcText``): the export writes local cells from it without a datetime per row.
+        UtcText(base.c.start), UtcText(base.c.stop),
         base.c.seconds, base.c.amount_cents, base.c.currency, owner.timezone, _tags_of(base.c.id),
     ] if lines else [base, owner.fullname, owner.email, owner.timezone, owner.store_start_and_stop_time, project,
                      Project.color.label("project_color"), client, task]
@@ -145,14 +164,37 @@ def _build(rows: Sequence[Row[Any]], tags: dict[int, list[str]]) -> list[Detaile
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _PageStatements:
+    """What a page of the detailed report runs: totals, the page's ids, its rows (``rb_ids``)."""
+
+    totals: Select[Any]
+    ids: Select[Any]
+    rows: Select[Any]
+
+
+def _page_statements(ctx: ReportContext, filters: ReportFilters, resolved: query.Resolved, order: str,
+                     descending: bool) -> _PageStatements:
+    entries = query.entries(ctx, filters, resolved)
+    return _PageStatements(
+        totals_statement(entries), _page_ids(entries, order, descending),
+        _rows(entries.where(TimeEntry.id.in_(bindparam("rb_ids", expanding=True))), order, descending),
+    )
+
+
 def report(db: Session, ctx: ReportContext, filters: ReportFilters, *, order: str = "date",
            descending: bool = True, page: int = 1) -> DetailedReport:
-    entries = query.entries(ctx, filters, query.resolve(db, filters))
-    total = totals(db, entries)
+    """One page; the statements are kept per shape of request (``prepared``), the dates bound."""
+    resolved = query.resolve(db, filters)
+    stmts = prepared.statement(("details", prepared.shape(ctx, filters, resolved), order, descending),
+                               lambda: _page_statements(ctx, filters, resolved, order, descending))
+    values: dict[str, Any] = ctx.zones.range_values(filters.since, filters.until)
+    total = totals_from_rows(db.connection().execute(stmts.totals, values).all())
     rows: list[DetailedRow] = []
     if (page - 1) * PER_PAGE < total.count:
-        ids = _page_ids(db, entries, order, descending, page)
-        found = db.execute(_rows(entries.where(TimeEntry.id.in_(ids)), order, descending)).all()
+        conn = db.connection()
+        ids = list(conn.execute(stmts.ids, {**values, "rb_offset": (page - 1) * PER_PAGE}).scalars())
+        found = conn.execute(stmts.rows, {**values, "rb_ids": ids}).all()
         rows = _build(found, tag_names(db, [r.id for r in found]))
     return DetailedReport(totals=total, page=page, per_page=PER_PAGE, rows=rows)
 
@@ -168,14 +210,17 @@ def every_line(db: Session, ctx: ReportContext, filters: ReportFilters, *, order
 
     The tags come with the row (a correlated aggregate): no second query per chunk of rows.
 
-    ``start`` and ``stop`` are UTC instants as the driver returns them: aware datetimes, or naive ISO
-    text in UTC (SQLite).
+    ``start`` and ``stop`` are UTC instants as text (``UtcText``): ``YYYY-MM-DD HH:MM:SS``, on SQLite
+    followed by the stored microseconds. The statement is kept per shape of request (``prepared``).
 
     The CSV export's path: rows go from the cursor to the writer without an object each (O-70).
     """
-    entries = query.entries(ctx, filters, query.resolve(db, filters))
+    resolved = query.resolve(db, filters)
+    stmt = prepared.statement(
+        ("lines", prepared.shape(ctx, filters, resolved), order, descending),
+        lambda: _rows(query.entries(ctx, filters, resolved), order, descending, lines=True))
     # A Core execution: the ORM layer would only add a cost per row.
-    result = db.connection().execute(_rows(entries, order, descending, lines=True),
+    result = db.connection().execute(stmt, ctx.zones.range_values(filters.since, filters.until),
                                      execution_options={"yield_per": EXPORT_CHUNK})
     for chunk in result.tuples().partitions():
         for r in chunk:

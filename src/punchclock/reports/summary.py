@@ -21,7 +21,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from punchclock.domain.errors import Malformed
 from punchclock.models import Project
-from punchclock.reports import money, query, titles
+from punchclock.reports import money, prepared, query, titles
 from punchclock.reports.filters import ReportFilters
 from punchclock.reports.money import cents, from_cents
 from punchclock.reports.query import ReportContext
@@ -77,8 +77,8 @@ def _total(value: Any) -> Any:
     return cast(func.sum(value), BigInteger)
 
 
-def _grouped_rows(db: Session, entries: Select[Any], grouping: Dimension, subgrouping: Dimension,
-                  distinct_rates: bool, with_entry_ids: bool) -> Sequence[Any]:
+def _grouped_statement(entries: Select[Any], grouping: Dimension, subgrouping: Dimension,
+                       distinct_rates: bool, with_entry_ids: bool) -> Select[Any]:
     base = entries.subquery()
     keys: dict[Dimension, SQLColumnExpression[Any]] = {
         Dimension.PROJECTS: base.c.project_id,
@@ -111,8 +111,18 @@ def _grouped_rows(db: Session, entries: Select[Any], grouping: Dimension, subgro
     stmt = select(*columns).select_from(base)
     if Dimension.CLIENTS in (grouping, subgrouping):
         stmt = stmt.outerjoin(Project, Project.id == base.c.project_id)
+    return stmt.group_by(*by)
+
+
+def _grouped_rows(db: Session, ctx: ReportContext, filters: ReportFilters, grouping: Dimension,
+                  subgrouping: Dimension, distinct_rates: bool, with_entry_ids: bool) -> Sequence[Any]:
+    """The grouped rows; the statement is kept per shape of request (``prepared``), the dates bound."""
+    resolved = query.resolve(db, filters)
+    key = ("summary", prepared.shape(ctx, filters, resolved), grouping, subgrouping, distinct_rates, with_entry_ids)
+    stmt = prepared.statement(key, lambda: _grouped_statement(query.entries(ctx, filters, resolved), grouping,
+                                                              subgrouping, distinct_rates, with_entry_ids))
     # A Core execution: the rows are plain values, the ORM layer would only add a cost per row.
-    return db.connection().execute(stmt.group_by(*by)).tuples().all()
+    return db.connection().execute(stmt, ctx.zones.range_values(filters.since, filters.until)).tuples().all()
 
 
 _KINDS = {Dimension.CLIENTS: titles.Kind.CLIENTS, Dimension.USERS: titles.Kind.USERS,
@@ -212,8 +222,7 @@ def report(db: Session, ctx: ReportContext, filters: ReportFilters, *, grouping:
            with_entry_ids: bool = False, order: str = "title", descending: bool = False) -> SummaryReport:
     """The summary of ``filters``; ``with_entry_ids`` fills ``SummaryItem.entry_ids``."""
     check_pair(grouping, subgrouping)
-    entries = query.entries(ctx, filters, query.resolve(db, filters))
-    rows = _grouped_rows(db, entries, grouping, subgrouping, distinct_rates, with_entry_ids)
+    rows = _grouped_rows(db, ctx, filters, grouping, subgrouping, distinct_rates, with_entry_ids)
     group_titles = _titles(db, grouping, {r[_GROUP] for r in rows})
     items = _items(rows, subgrouping, _titles(db, subgrouping, {r[_SUB] for r in rows}), with_entry_ids)
 

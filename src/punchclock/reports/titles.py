@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from punchclock.domain import access
@@ -49,16 +49,25 @@ def _wanted(ids: Iterable[int | None]) -> list[int]:
     return sorted({i for i in ids if i is not None})
 
 
+#: The ids asked for, bound at execution: the unscoped statements are built once (building one
+#: took longer than running it).
+_IDS: BindParameter[int] = bindparam("title_ids", expanding=True)
+_PROJECTS = (select(Project.id, Project.name, Project.color, Client.name)
+             .outerjoin(Client, Client.id == Project.client_id))
+
+
 def projects(db: Session, ids: Iterable[int | None], scope: Scope | None = None) -> dict[int, ProjectTitle]:
     """Name, colour and client name of each project (None ids are skipped)."""
     wanted = _wanted(ids)
     if not wanted:
         return {}
-    stmt = (select(Project.id, Project.name, Project.color, Client.name)
-            .outerjoin(Client, Client.id == Project.client_id).where(Project.id.in_(wanted)))
-    if scope is not None:
-        stmt = stmt.where(Project.workspace_id == scope.workspace_id, access.project_visible(scope.actor))
-    return {pid: ProjectTitle(pid, name, color, client) for pid, name, color, client in db.execute(stmt)}
+    rows: Iterable[Any]
+    if scope is None:
+        rows = db.connection().execute(_UNSCOPED_PROJECTS, {"title_ids": wanted})
+    else:
+        rows = db.execute(_PROJECTS.where(Project.id.in_(wanted), Project.workspace_id == scope.workspace_id,
+                                          access.project_visible(scope.actor)))
+    return {pid: ProjectTitle(pid, name, color, client) for pid, name, color, client in rows}
 
 
 def _scoped(kind: Kind, scope: Scope) -> Callable[[Select[Any]], Select[Any]]:
@@ -84,14 +93,19 @@ _COLUMNS: dict[Kind, tuple[Any, Any]] = {
 }
 
 
+_UNSCOPED_PROJECTS = _PROJECTS.where(Project.id.in_(_IDS))
+_UNSCOPED_NAMES: dict[Kind, Select[Any]] = {kind: select(key, label).where(key.in_(_IDS))
+                                            for kind, (key, label) in _COLUMNS.items()}
+
+
 def names(db: Session, kind: Kind, ids: Iterable[int | None], scope: Scope | None = None) -> dict[int, str]:
     """The name of each object of ``kind`` (a user's full name); None ids are skipped."""
     wanted = _wanted(ids)
     if not wanted:
         return {}
+    if scope is None:
+        return {oid: name for oid, name in db.connection().execute(_UNSCOPED_NAMES[kind], {"title_ids": wanted})}
     key, label = _COLUMNS[kind]
     id_in: ColumnElement[bool] = key.in_(wanted)
-    stmt: Select[Any] = select(key, label).where(id_in)
-    if scope is not None:
-        stmt = _scoped(kind, scope)(stmt)
+    stmt: Select[Any] = _scoped(kind, scope)(select(key, label).where(id_in))
     return {oid: name for oid, name in db.execute(stmt)}

@@ -15,10 +15,10 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, case, cast, func, literal, select
+from sqlalchemy import BigInteger, Select, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
-from punchclock.reports import query, titles
+from punchclock.reports import prepared, query, titles
 from punchclock.reports.filters import ReportFilters
 from punchclock.reports.money import cents
 from punchclock.reports.query import ReportContext
@@ -94,12 +94,23 @@ def _grouped(db: Session, ctx: ReportContext, filters: ReportFilters) -> Sequenc
 
     Columns: project_id, user_id, currency, day (0…6, ``OwnerZones.day_index``, evaluated once per
     entry), count, seconds, billable seconds, billed cents (NULL: no billable entry). The same shape
-    as the hand-written query; the seven days are pivoted while the rows are folded.
+    as the hand-written query; the seven days are pivoted while the rows are folded. The statement
+    is kept per shape of request (``prepared``): the week's instants are its parameters.
     """
-    base = query.entries(ctx, filters, query.resolve(db, filters)).subquery()
+    resolved = query.resolve(db, filters)
+    stmt = prepared.statement(("weekly", prepared.shape(ctx, filters, resolved)),
+                              lambda: _grouped_statement(ctx, filters, resolved))
+    zones = ctx.zones
+    values = {**zones.range_values(filters.since, filters.until),
+              **zones.bucket_values(zones.day_starts(filters.since, DAYS))}
+    return db.connection().execute(stmt, values).tuples().all()  # Core: plain rows, no ORM cost per row
+
+
+def _grouped_statement(ctx: ReportContext, filters: ReportFilters, resolved: query.Resolved) -> Select[Any]:
+    base = query.entries(ctx, filters, resolved).subquery()
     day = ctx.zones.day_index(base.c.start, base.c.user_id, filters.since, DAYS).label("day")
     billable = base.c.billable.is_(True)
-    stmt = (
+    return (
         select(
             base.c.project_id, base.c.user_id, base.c.currency, day,
             _total(literal(1)),
@@ -109,7 +120,6 @@ def _grouped(db: Session, ctx: ReportContext, filters: ReportFilters) -> Sequenc
         )
         .group_by(base.c.project_id, base.c.user_id, base.c.currency, day)
     )
-    return db.connection().execute(stmt).tuples().all()  # Core: plain rows, no ORM cost per row
 
 
 def _total(value: Any) -> Any:

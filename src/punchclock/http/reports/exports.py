@@ -42,6 +42,19 @@ def csv_response(request: Request, report: str, filters: ReportFilters, header: 
     return StreamingResponse(body(), media_type=CSV_TYPE, headers=attachment(report, filters, "csv"))
 
 
+def csv_text_response(request: Request, report: str, filters: ReportFilters, header: Sequence[str],
+                      lines: Callable[[Session], Iterable[str]]) -> Response:
+    """As ``csv_response``, for lines already written as CSV text (the detailed export)."""
+    sessionmaker = request.app.state.sessionmaker
+
+    def body() -> Iterator[bytes]:
+        with sessionmaker() as db:
+            for chunk in csv.text_chunks(lines(db), header):
+                yield chunk.encode()
+
+    return StreamingResponse(body(), media_type=CSV_TYPE, headers=attachment(report, filters, "csv"))
+
+
 def csv_rows_response(report: str, filters: ReportFilters, header: Sequence[str],
                       rows: Iterable[Sequence[object]]) -> Response:
     """A CSV of a report already computed (weekly, summary: one line per grouped row, few of them)."""

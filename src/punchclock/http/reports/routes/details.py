@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import IO
 
 from fastapi import Request, Response
@@ -34,11 +34,11 @@ async def details_csv(request: Request) -> Response:
     display = params.display_hours(s.params)
     ctx, filters = s.ctx, s.filters
 
-    def rows(db: Session) -> Iterator[Sequence[object]]:
+    def lines(db: Session) -> Iterator[str]:
         return csv.details_lines(detailed.every_line(db, ctx, filters, order=order, descending=desc), display,
                                  ctx.show_money)
 
-    return exports.csv_response(request, "details", filters, csv.DETAILS_HEADER, rows)
+    return exports.csv_text_response(request, "details", filters, csv.DETAILS_HEADER, lines)
 
 
 @router.get("/details.pdf", summary="Detailed report as PDF (every matching entry)",
