@@ -66,7 +66,7 @@ def _sqlite_setup(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
         # SQLite's lower() folds ASCII only; reports compare descriptions and names case-insensitively
-        # in every script, as PostgreSQL's lower() does (see reports/query.py ``lower_text``).
+        # in every script, as PostgreSQL's lower() does (see db/functions.py ``lower_text``).
         dbapi_conn.create_function("unicode_lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")

@@ -8,12 +8,10 @@ from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, Row, Select, String, Subquery, bindparam, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import Integer, Row, Select, Subquery, bindparam, select
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
+from punchclock.db.functions import NAME_SEPARATOR, TagNames, UtcText, lower_text
 from punchclock.domain.actor import zone
 from punchclock.domain.time_entries import tag_names
 from punchclock.domain.time_entries.queries import sort_names
@@ -32,44 +30,6 @@ ORDER_FIELDS = ("date", "description", "duration", "user")
 EXPORT_CHUNK = 2000
 
 
-#: Between tag names in ``TagNames``: a control character, which no name may hold.
-_SEPARATOR = "\x1f"
-
-
-class TagNames(FunctionElement[str]):
-    """The names of a group's rows joined by ``_SEPARATOR``, in no particular order."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(TagNames, "postgresql")
-def _tag_names_pg(element: TagNames, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"string_agg({compiler.process(element.clauses, **kw)}, chr(31))"
-
-
-@compiles(TagNames)
-def _tag_names_sqlite(element: TagNames, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"group_concat({compiler.process(element.clauses, **kw)}, char(31))"
-
-
-class UtcText(FunctionElement[str]):
-    """A UTC instant as text, ``YYYY-MM-DD HH:MM:SS`` (SQLite: as stored, microseconds following)."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(UtcText, "postgresql")
-def _utc_text_pg(element: UtcText, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"to_char({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')"
-
-
-@compiles(UtcText)
-def _utc_text_sqlite(element: UtcText, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(element.clauses, **kw)
-
-
 def _tags_of(entry_id: Any) -> Any:
     """The live tag names of the entry, as one ``TagNames`` value (NULL without tags)."""
     return (select(TagNames(Tag.name)).join_from(TimeEntryTag, Tag, Tag.id == TimeEntryTag.tag_id)
@@ -79,15 +39,15 @@ def _tags_of(entry_id: Any) -> Any:
 def _tag_list(names: str | None) -> list[str]:
     if not names:
         return []
-    return sort_names(names.split(_SEPARATOR)) if _SEPARATOR in names else [names]
+    return sort_names(names.split(NAME_SEPARATOR)) if NAME_SEPARATOR in names else [names]
 
 
 def _key(base: Subquery, owner: Any, order: str) -> Any:
     return {
         "date": base.c.start,
-        "description": query.lower_text(base.c.description),
+        "description": lower_text(base.c.description),
         "duration": base.c.seconds,
-        "user": query.lower_text(owner.fullname),
+        "user": lower_text(owner.fullname),
     }[order]
 
 

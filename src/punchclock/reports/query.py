@@ -35,36 +35,15 @@ from sqlalchemy import (
     type_coerce,
     union,
 )
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.types import Text
 
+from punchclock.db.functions import lower_text
 from punchclock.domain import access, rates
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Forbidden
 from punchclock.models import Group, GroupMember, Project, TimeEntry, TimeEntryTag, User, Workspace, WorkspaceMember
 from punchclock.reports.days import OwnerZones
 from punchclock.reports.filters import IdFilter, ReportFilters
-
-
-class lower_text(FunctionElement[str]):
-    """``lower(x)`` folding every script: SQLite's own lower() folds ASCII only (``É`` stays ``É``)."""
-
-    type = Text()
-    name = "lower_text"
-    inherit_cache = True
-
-
-@compiles(lower_text)
-def _lower_default(element: lower_text, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"lower({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(lower_text, "sqlite")
-def _lower_sqlite(element: lower_text, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"unicode_lower({compiler.process(element.clauses, **kw)})"  # registered in db/engine.py
 
 
 @dataclass(frozen=True, slots=True)

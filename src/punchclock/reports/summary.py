@@ -13,12 +13,10 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import BigInteger, Select, SQLColumnExpression, String, case, cast, func, literal, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import BigInteger, Select, SQLColumnExpression, case, cast, func, literal, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
+from punchclock.db.functions import IdList
 from punchclock.domain.errors import Malformed
 from punchclock.models import Project
 from punchclock.reports import money, prepared, query, titles
@@ -39,29 +37,6 @@ ORDER_FIELDS = ("title", "duration", "amount")
 
 
 # -- SQL ----------------------------------------------------------------------------------------------
-
-class IdList(FunctionElement[str]):
-    """Comma-separated ids of the grouped rows, ascending (string_agg / group_concat per dialect)."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(IdList, "postgresql")
-def _id_list_pg(element: IdList, compiler: SQLCompiler, **kw: Any) -> str:
-    col = compiler.process(element.clauses, **kw)
-    return f"string_agg(CAST({col} AS TEXT), ',' ORDER BY {col})"
-
-
-@compiles(IdList)
-def _id_list_sqlite(element: IdList, compiler: SQLCompiler, **kw: Any) -> str:
-    col = compiler.process(element.clauses, **kw)
-    # ORDER BY inside an aggregate needs SQLite 3.44; older versions concatenate in any order and
-    # the ids are sorted when read (``_split``).
-    if tuple(compiler.dialect.server_version_info or ()) >= (3, 44):
-        return f"group_concat({col}, ',' ORDER BY {col})"
-    return f"group_concat({col}, ',')"
-
 
 def _split(text: str | None) -> tuple[int, ...]:
     return tuple(sorted(int(part) for part in text.split(","))) if text else ()

@@ -11,12 +11,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, FunctionElement, Integer, Select, bindparam, null, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import ColumnElement, Select, bindparam, null, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import SQLCompiler
 
 from punchclock.db.base import table
+from punchclock.db.functions import epoch_seconds
 from punchclock.domain import access
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import NotFound
@@ -86,23 +85,6 @@ def stamps(entry: EntryRow) -> EntryStamps:
     """The ``EntryStamps`` of one entry (single-entry answers render through the list's code)."""
     return EntryStamps(*entry[:7], epoch(entry.start), _seconds(entry.stop), entry.duration, entry.description,
                        entry.duronly, epoch(entry.updated_at), _seconds(entry.deleted_at))
-
-
-class epoch_seconds(FunctionElement[int]):
-    """Whole seconds since 1970 of a ``UTCDateTime`` column, computed by the database."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(epoch_seconds, "sqlite")
-def _epoch_sqlite(element: epoch_seconds, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
-
-
-@compiles(epoch_seconds, "postgresql")
-def _epoch_postgresql(element: epoch_seconds, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST(FLOOR(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})) AS BIGINT)"
 
 
 T = table(TimeEntry).c
