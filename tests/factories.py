@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from punchclock.domain import security, users
+from punchclock.domain import organizations, security, users
 from punchclock.models import (
     Client,
     Project,
@@ -53,6 +53,7 @@ def make_user(db: Session, *, email: str | None = None, password: str = PASSWORD
 
 
 def make_workspace(db: Session, *, admin: User, name: str = "Team", **fields: Any) -> Workspace:
+    fields.setdefault("organization_id", organizations.create(db, name, admin.id).id)
     ws = Workspace(name=name, api_token=security.new_api_token(), **fields)
     db.add(ws)
     db.flush()

@@ -165,11 +165,13 @@ class TestWhileWriting:
     def test_sqlite(self, migrated: str, tmp_path: Path) -> None:
         writer = sqlite3.connect(migrated.removeprefix("sqlite:///"), isolation_level=None)
         writer.execute("BEGIN IMMEDIATE")  # the write lock every server writer takes
-        writer.execute("INSERT INTO workspaces (name, premium, default_hourly_rate, default_currency, "
+        writer.execute("INSERT INTO organizations (name, created_at, updated_at) "
+                       "VALUES ('uncommitted', '2024-01-01 00:00:00', '2024-01-01 00:00:00')")
+        writer.execute("INSERT INTO workspaces (organization_id, name, premium, default_hourly_rate, default_currency, "
                        "only_admins_may_create_projects, only_admins_see_billable_rates, "
                        "only_admins_see_team_dashboard, projects_billable_by_default, rounding, rounding_minutes, "
-                       "api_token, created_at, updated_at) VALUES ('uncommitted', 1, 0, 'USD', 0, 0, 0, 1, 1, 0, "
-                       "'x', '2024-01-01 00:00:00', '2024-01-01 00:00:00')")
+                       "api_token, created_at, updated_at) VALUES (last_insert_rowid(), 'uncommitted', 1, 0, 'USD', "
+                       "0, 0, 0, 1, 1, 0, 'x', '2024-01-01 00:00:00', '2024-01-01 00:00:00')")
         file = tmp_path / "live.db"
         started = time.monotonic()
         result = invoke("backup", str(file))

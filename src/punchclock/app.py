@@ -29,8 +29,12 @@ from punchclock.http.reports import errors as reports_errors
 from punchclock.http.reports.routes import ROUTERS as REPORTS_ROUTERS
 from punchclock.http.v8 import errors as v8_errors
 from punchclock.http.v8.routes import ROUTERS as V8_ROUTERS
+from punchclock.http.v9 import errors as v9_errors
+from punchclock.http.v9.routes import ROUTERS as V9_ROUTERS
 
 RETIRED = re.compile(r"^/(api/v[1-7]|reports/api/v1)(/|$)")
+#: Paths whose errors are one JSON string (API v9 and, later, Reports v3 and Webhooks; V-3).
+STRING_ERRORS = re.compile(r"^/(api/v9|reports/api/v3|webhooks/api/v1)(/|$)")
 
 
 class EdgeMiddleware:
@@ -126,6 +130,8 @@ def _param_with_control(query: bytes) -> str | None:
 
 def _invalid_param(path: str, name: str) -> bytes:
     err = Malformed("invalid_param", name=name)
+    if STRING_ERRORS.match(path):
+        return orjson.dumps(v9_errors.render(err)[1])
     if path.startswith("/reports/"):
         return orjson.dumps(reports_errors.render(err)[1])
     return orjson.dumps(v8_errors.render(err)[1])
@@ -133,6 +139,8 @@ def _invalid_param(path: str, name: str) -> bytes:
 
 def _too_large(path: str) -> bytes:
     message = "Request body too large"
+    if STRING_ERRORS.match(path):
+        return orjson.dumps(message)
     if path.startswith("/reports/"):
         return orjson.dumps({"error": {"message": message, "tip": "Send a smaller request.", "code": 400}})
     return orjson.dumps([message])
@@ -147,6 +155,8 @@ async def _raw(send: Send, status: int, body: bytes) -> None:
 
 
 def _error_for_path(request: Request, status: int, message: str) -> Response:
+    if STRING_ERRORS.match(request.url.path):
+        return wire.json_response("Internal Server Error" if status >= 500 else message, status_code=status)
     if request.url.path.startswith("/reports/"):
         tip = ("A server error: try again later, and tell the server's operator if it persists."
                if status >= 500 else "Check the request path and method.")
@@ -184,7 +194,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="punchclock",
         version=__version__,
-        description="Self-hosted time tracking, compatible with the Toggl API v8 and Reports API v2.",
+        description="Self-hosted time tracking, compatible with the Toggl API v8 and v9 and Reports API v2.",
         docs_url=None,  # /docs and /redoc come from http/docs.py, without a CDN
         redoc_url=None,
     )
@@ -201,10 +211,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.limiter = make_limiter(settings.rate_limit, settings.redis_url)
     app.state.login_throttle = LoginThrottle.from_settings(settings, app.state.limiter)
     app.state.v8_rate = Rate(settings.v8_rate_per_second, settings.v8_burst)
+    app.state.v9_rate = Rate(settings.v9_rate_per_second, settings.v9_burst)
     app.state.reports_rate = Rate(settings.reports_rate_per_second, settings.reports_burst)
     app.state.mail_sender = mail.sender_for(settings)
 
-    mounted = [("/api/v8", router) for router in V8_ROUTERS] + [
+    mounted = [("/api/v8", router) for router in V8_ROUTERS] + [("/api/v9", router) for router in V9_ROUTERS] + [
         ("/reports/api/v2", router) for router in REPORTS_ROUTERS] + [("", invitations.router), ("", avatar.router)]
     for prefix, router in mounted:
         app.include_router(router, prefix=prefix)

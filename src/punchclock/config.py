@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     rate_limit: bool = True
     v8_rate_per_second: float = 10.0
     v8_burst: int = 100
+    #: API v9 (and, later, the Webhooks API): a bucket family of its own (v9 contract 10- §8, V-11).
+    v9_rate_per_second: float = 10.0
+    v9_burst: int = 100
     reports_rate_per_second: float = 1.0
     reports_burst: int = 2
     #: Failed logins answered 429 after a burst (http/loginthrottle.py); independent of ``rate_limit``.

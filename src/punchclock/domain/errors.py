@@ -7,6 +7,7 @@
     ├── Unauthenticated   no or wrong credentials
     ├── Forbidden         authenticated, visible, but not allowed
     ├── PaymentRequired   the feature needs a premium workspace
+    ├── Conflict          the thing is not in a state that allows it (v9: stopping a stopped entry)
     └── RateLimited       too many requests; ``retry_after`` in whole seconds
 """
 
@@ -53,6 +54,10 @@ class Forbidden(DomainError):
 
 
 class PaymentRequired(DomainError):
+    pass
+
+
+class Conflict(DomainError):
     pass
 
 

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
-from punchclock.domain import access, groups, locks, rates, security, users
+from punchclock.domain import access, groups, locks, organizations, rates, security, users
 from punchclock.domain.actor import Actor, UserRecord
 from punchclock.domain.errors import Invalid, NotFound, Unauthenticated
 from punchclock.domain.inputs import UNSET, Unset
@@ -212,6 +212,7 @@ def _remove(db: Session, member: WorkspaceMember) -> int:
         user.updated_at = utcnow()
     db.delete(member)
     db.flush()
+    organizations.succeed_owner(db, wid, uid)
     return member_id
 
 

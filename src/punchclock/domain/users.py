@@ -10,7 +10,7 @@ from functools import lru_cache
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from punchclock.domain import security, validation
+from punchclock.domain import organizations, security, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid
 from punchclock.domain.inputs import given
@@ -81,8 +81,11 @@ def fullname_from_email(email: str) -> str:
     return " ".join(p.capitalize() for p in re.split(r"[._-]+", local) if p) or local
 
 
-def new_workspace(db: Session, name: str, owner: User) -> Workspace:
-    ws = Workspace(name=name[:140], api_token=security.new_api_token())
+def new_workspace(db: Session, name: str, owner: User, organization_id: int | None = None) -> Workspace:
+    """A workspace with ``owner`` as active admin, in its own new organization unless one is given (V-1)."""
+    if organization_id is None:
+        organization_id = organizations.create(db, name, owner.id).id
+    ws = Workspace(name=name[:140], api_token=security.new_api_token(), organization_id=organization_id)
     db.add(ws)
     db.flush()
     db.add(WorkspaceMember(workspace_id=ws.id, user_id=owner.id, admin=True, active=True))

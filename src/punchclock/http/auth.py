@@ -148,9 +148,12 @@ def record_login(conn: Connection, user_id: int) -> None:
     conn.execute(_RECORD_LOGIN, {"user_id": user_id, "now": utcnow()})
 
 
-async def authenticate(request: Request, db: Session, rate: Rate, cookie_name: str) -> Actor:
-    """Authenticate, then charge the rate-limit bucket of (credential, IP); failures charge IP only."""
-    return await _charged(request, db, rate, _authenticate(request, db, (cookie_name, *LEGACY_COOKIES)))
+async def authenticate(request: Request, db: Session, rate: Rate, cookie_name: str, scope: str = "") -> Actor:
+    """Authenticate, then charge the rate-limit bucket of (credential, IP); failures charge IP only.
+
+    ``scope`` names the bucket family: ``""`` for v8, ``"v9:"`` for API v9 (its own rate, V-11).
+    """
+    return await _charged(request, db, rate, _authenticate(request, db, (cookie_name, *LEGACY_COOKIES)), scope)
 
 
 async def authenticate_password(request: Request, db: Session, rate: Rate, email: str, password: str) -> Actor:

@@ -37,6 +37,15 @@ V8_ERRORS = {
     429: "Too many requests: retry after Retry-After seconds",
 }
 V8_PREMIUM = {402: "Needs a paid (premium) workspace"}
+V9_PREFIX = "/api/v9/"
+V9_ANONYMOUS = {("get", "/api/v9/status"), ("post", "/api/v9/signup")}
+V9_ERRORS = {
+    400: "Malformed request or failed validation",
+    403: "Missing or wrong credentials, workspace or organization not accessible, or not allowed",
+    404: "Not found, or not visible to the caller",
+    429: "Too many requests: retry after Retry-After seconds",
+}
+V9_EXTRA = {402: "Needs a paid (premium) workspace", 409: "The time entry is already stopped"}
 REPORTS_ERRORS = {
     400: "Missing or malformed parameter (user_agent, workspace_id, dates, ids, enumerations)",
     401: "Missing or invalid API token, or a credential other than the token",
@@ -88,6 +97,8 @@ def error_schemas() -> Schema:
         "V8Errors": {"type": "array", "items": {"type": "string"}, "minItems": 1,
                      "description": "API v8 errors: English messages",
                      "example": ["Incorrect username and/or password"]},
+        "V9Error": {"type": "string", "description": "API v9 errors: one English message",
+                    "example": "Incorrect username and/or password"},
         "ReportsError": {
             "type": "object", "required": ["error"],
             "properties": {"error": {
@@ -105,6 +116,7 @@ def error_responses() -> Schema:
     out: Schema = {}
     for prefix, schema, statuses in (
         ("V8Error", "V8Errors", {**V8_ERRORS, **V8_PREMIUM}),
+        ("V9Error", "V9Error", {**V9_ERRORS, **V9_EXTRA}),
         ("ReportsError", "ReportsError", {**REPORTS_ERRORS, **REPORTS_PROJECT}),
     ):
         for status, description in statuses.items():
@@ -119,7 +131,15 @@ def error_responses() -> Schema:
 def _complete(method: str, path: str, operation: Schema) -> None:
     responses: Schema = operation.setdefault("responses", {})
     responses.pop("422", None)
-    if path.startswith(REPORTS_PREFIX):
+    if path.startswith(V9_PREFIX):
+        operation.setdefault("security", [] if (method, path) in V9_ANONYMOUS else V8_AUTH)
+        statuses = dict(V9_ERRORS)
+        if "/tasks" in path and method != "get":
+            statuses[402] = V9_EXTRA[402]
+        if path.endswith("/stop"):
+            statuses[409] = V9_EXTRA[409]
+        name = "V9Error"
+    elif path.startswith(REPORTS_PREFIX):
         operation.setdefault("security", [{BASIC: []}])
         statuses = {**REPORTS_ERRORS, **(REPORTS_PROJECT if path.endswith("/project") else {})}
         name = "ReportsError"

@@ -23,6 +23,7 @@ from punchclock.db.session import finish
 from punchclock.domain.errors import DomainError, Invalid, Malformed, RateLimited
 from punchclock.http import wire
 from punchclock.http.v8 import errors as v8_errors
+from punchclock.http.v9 import errors as v9_errors
 
 log = logging.getLogger("punchclock")
 
@@ -148,3 +149,12 @@ def on_thread_loop(unit: Handler, request: Request) -> Response:
 
 class V8Route(TransactionRoute):
     pass
+
+
+class V9Route(TransactionRoute):
+    """API v9: every error is one JSON string (V-3)."""
+
+    def render_error(self, err: DomainError) -> Response:
+        status, text = v9_errors.render(err)
+        headers = {"Retry-After": str(err.retry_after)} if isinstance(err, RateLimited) else None
+        return wire.json_response(text, status_code=status, headers=headers)

@@ -2,6 +2,7 @@
 
 from punchclock.models.catalog import Client, Project, ProjectMember, Tag, Task
 from punchclock.models.groups import Group, GroupMember
+from punchclock.models.organizations import Organization
 from punchclock.models.time_entries import TimeEntry, TimeEntryTag
 from punchclock.models.users import AuthSession, User
 from punchclock.models.workspaces import Workspace, WorkspaceMember
@@ -11,6 +12,7 @@ __all__ = [
     "Client",
     "Group",
     "GroupMember",
+    "Organization",
     "Project",
     "ProjectMember",
     "Tag",

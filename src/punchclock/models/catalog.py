@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from punchclock.db.base import Base, Id
 from punchclock.db.types import Money, UTCDateTime
-from punchclock.models._common import ChangeTracked, IdMixin
+from punchclock.models._common import ChangeTracked, IdMixin, utcnow
 
 LIVE = text("deleted_at IS NULL")
 
@@ -29,6 +29,10 @@ class Client(IdMixin, ChangeTracked, SoftDeleted, Base):
     notes: Mapped[str | None] = mapped_column(Text, default=None)
     hourly_rate: Mapped[Decimal | None] = mapped_column(Money, default=None)
     currency: Mapped[str | None] = mapped_column(String(3), default=None)
+    #: v9 only (V-18); v8 neither shows nor changes it.
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Who created it (v9); null for rows older than API v9. No foreign key: a plain record.
+    creator_id: Mapped[int | None] = mapped_column(Id, default=None)
 
     __table_args__ = (
         Index("uq_clients_name", "workspace_id", func.lower(name), unique=True, sqlite_where=LIVE,
@@ -54,6 +58,11 @@ class Project(IdMixin, ChangeTracked, SoftDeleted, Base):
     rate: Mapped[Decimal | None] = mapped_column(Money, default=None)
     currency: Mapped[str | None] = mapped_column(String(3), default=None)
     color: Mapped[int] = mapped_column(Integer, default=0)
+    #: The exact ``#rrggbb`` a v9 client chose; ``color`` then holds the nearest v8 palette id (V-17).
+    color_hex: Mapped[str | None] = mapped_column(String(7), default=None)
+    #: Informational dates of v9 (V-19); ``start_date`` defaults to the creation day.
+    start_date: Mapped[date] = mapped_column(Date, default=lambda: utcnow().date(), server_default=func.current_date())
+    end_date: Mapped[date | None] = mapped_column(Date, default=None)
 
     __table_args__ = (
         # Unique per (workspace, client-or-none), case-insensitive, archived included (O-42).
@@ -82,6 +91,7 @@ class Tag(IdMixin, ChangeTracked, SoftDeleted, Base):
 
     workspace_id: Mapped[int] = mapped_column(Id, ForeignKey("workspaces.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(255))
+    creator_id: Mapped[int | None] = mapped_column(Id, default=None)
 
     __table_args__ = (
         Index("uq_tags_name", "workspace_id", func.lower(name), unique=True, sqlite_where=LIVE,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from punchclock.db.base import Base, Id
@@ -14,6 +14,7 @@ from punchclock.models._common import ChangeTracked, IdMixin
 class Workspace(IdMixin, ChangeTracked, Base):
     __tablename__ = "workspaces"
 
+    organization_id: Mapped[int] = mapped_column(Id, ForeignKey("organizations.id"), index=True)
     name: Mapped[str] = mapped_column(String(140))
     premium: Mapped[bool] = mapped_column(Boolean, default=True)
     default_hourly_rate: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
@@ -22,6 +23,10 @@ class Workspace(IdMixin, ChangeTracked, Base):
     only_admins_see_billable_rates: Mapped[bool] = mapped_column(Boolean, default=False)
     only_admins_see_team_dashboard: Mapped[bool] = mapped_column(Boolean, default=False)
     projects_billable_by_default: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Tag creation needs an admin, in v8 and v9 alike (v9 30- §3.2).
+    only_admins_may_create_tags: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: ``is_private`` of a project created without one, in v8 and v9 alike.
+    projects_private_by_default: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     rounding: Mapped[int] = mapped_column(Integer, default=1)
     rounding_minutes: Mapped[int] = mapped_column(Integer, default=0)
     logo_url: Mapped[str | None] = mapped_column(String(500), default=None)
