@@ -29,10 +29,23 @@ one worker, SQLite; ratio = our requests/s over the bare app's in the same run):
       PUT /time_entries/{id}/stop, own user each)      each connection has its own user)
     GET /api/v8/workspaces/{wid}/projects (25)      >= 25% of bare
 
+and the API v9 twins of the hot paths, each within 10% of its v8 twin's requests/s (>= 90%):
+
+    GET /api/v9/me                                  GET /api/v8/me
+    GET /api/v9/me/time_entries (the same 500)      GET /api/v8/time_entries
+    v9 start + stop (POST /api/v9/workspaces/{wid}/ start + stop
+      time_entries, then PATCH .../{id}/stop)
+
 On PostgreSQL the figures are recorded, with no target. Prints a table with the ratio ours/bare and
 each row's verdict, and appends the figures, the database, the date and the git commit to
 bench/results/api.md. Uses wrk (with a generated Lua script) when it is installed, else an asyncio
 httpx load generator.
+
+``--cpu`` compares the v9 rows with their v8 twins without servers: one app in this process on a
+temporary SQLite file, seeded the same way, every pair of twins called alternately through raw ASGI
+calls and timed with ``time.process_time()`` (CPU per request). Other load on the machine moves
+requests per second a lot but this ratio little, so it is the figure to judge "within 10%" by on a
+shared machine.
 """
 
 from __future__ import annotations
@@ -175,8 +188,9 @@ def call(base: str, method: str, path: str, body: Any = None, token: str | None 
         return json.loads(r.read())
 
 
-def sign_up(db_url: str, users: int) -> list[str]:
-    """The api tokens of ``users`` users made as ``POST /signups`` makes them, sharing one password hash.
+def sign_up(db_url: str, users: int) -> list[tuple[str, int]]:
+    """(api token, personal workspace id) of ``users`` users made as ``POST /signups`` makes them, sharing
+    one password hash.
 
     Straight into the database (not through the proxy): through the API every sign-up computes its
     own argon2 hash, a third of a second each on a busy 2-CPU machine.
@@ -191,8 +205,10 @@ def sign_up(db_url: str, users: int) -> list[str]:
     engine = make_engine(db_url)
     try:
         with Session(engine) as db, db.begin():
-            return [signup(db, Signup(email=f"bench{n}@example.org", password="bench-password", timezone="Etc/UTC",
-                                      fullname=None), password_hash).api_token for n in range(users)]
+            made = [signup(db, Signup(email=f"bench{n}@example.org", password="bench-password", timezone="Etc/UTC",
+                                      fullname=None), password_hash) for n in range(users)]
+            db.flush()
+            return [(u.api_token, u.default_workspace_id) for u in made]
     finally:
         engine.dispose()
 
@@ -202,12 +218,14 @@ def parallel(fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
         return list(pool.map(fn, items))
 
 
-def arrange(base: str, db_url: str, users: int) -> tuple[list[str], int]:
-    """(``users`` tokens, workspace id); the first user owns PROJECTS projects and LIST_ENTRIES entries,
-    created through the API (a few requests at a time: the proxy's delay would add up otherwise)."""
-    tokens = sign_up(db_url, users)
+def arrange(base: str, db_url: str, users: int) -> tuple[list[str], list[int]]:
+    """(``users`` tokens, their workspace ids); the first user owns PROJECTS projects and LIST_ENTRIES
+    entries, created through the API (a few requests at a time: the proxy's delay would add up otherwise)."""
+    made = sign_up(db_url, users)
+    tokens, wids = [t for t, _ in made], [w for _, w in made]
     owner = tokens[0]
     wid = call(base, "GET", "/api/v8/me", token=owner)["data"]["default_wid"]
+    assert wid == wids[0]
     pids = parallel(lambda n: call(base, "POST", "/api/v8/projects", {
         "project": {"name": f"Project {n:02d}", "wid": wid}}, owner)["data"]["id"], range(PROJECTS))
 
@@ -219,17 +237,20 @@ def arrange(base: str, db_url: str, users: int) -> tuple[list[str], int]:
             "created_with": "bench"}}, owner)
 
     parallel(entry, range(LIST_ENTRIES))
-    listed = call(base, "GET", list_path(), token=owner)
-    assert len(listed) == LIST_ENTRIES, f"expected {LIST_ENTRIES} entries in range, got {len(listed)}"
+    for path in (list_path(), list_path("v9")):
+        listed = call(base, "GET", path, token=owner)
+        assert len(listed) == LIST_ENTRIES, f"{path}: expected {LIST_ENTRIES} entries in range, got {len(listed)}"
     projects = call(base, "GET", f"/api/v8/workspaces/{wid}/projects", token=owner)
     assert len(projects) == PROJECTS, f"expected {PROJECTS} projects, got {len(projects)}"
-    return tokens, wid
+    return tokens, wids
 
 
-def list_path() -> str:
+def list_path(api: str = "v8") -> str:
+    """The range of the seeded entries: v8 ``/time_entries``, or v9 ``/me/time_entries`` (same parameters)."""
     from urllib.parse import urlencode
 
-    return "/api/v8/time_entries?" + urlencode({"start_date": LIST_RANGE[0], "end_date": LIST_RANGE[1]})
+    base = "/api/v8/time_entries?" if api == "v8" else "/api/v9/me/time_entries?"
+    return base + urlencode({"start_date": LIST_RANGE[0], "end_date": LIST_RANGE[1]})
 
 
 # -- load generation --------------------------------------------------------------------------------
@@ -249,30 +270,35 @@ class Result:
 
 @dataclass(frozen=True)
 class Goal:
-    """A request's target at TARGET_CONNECTIONS: a share of the bare app's req/s, req/s, p99 latency."""
+    """A request's target at TARGET_CONNECTIONS: a share of the bare app's req/s, req/s, p99 latency, or a
+    share of its v8 twin's req/s (API v9 rows)."""
 
     of_bare: float = 0.0
     rps: float = 0.0
     p99_ms: float = math.inf
+    of_twin: float = 0.0
 
     def __str__(self) -> str:
         parts = [f">= {self.of_bare:.0%} of bare" if self.of_bare else "", f">= {self.rps:g} req/s" if self.rps else "",
-                 f"p99 < {self.p99_ms:g} ms" if self.p99_ms < math.inf else ""]
+                 f"p99 < {self.p99_ms:g} ms" if self.p99_ms < math.inf else "",
+                 f">= {self.of_twin:.0%} of v8" if self.of_twin else ""]
         return " and ".join(p for p in parts if p)
 
-    def met(self, ours: Result, bare: Result) -> bool:
-        return ours.rps >= self.of_bare * bare.rps and ours.rps >= self.rps and ours.p99_ms < self.p99_ms
+    def met(self, ours: Result, bare: Result, twin: Result | None = None) -> bool:
+        of_twin = twin is None or ours.rps >= self.of_twin * twin.rps
+        return ours.rps >= self.of_bare * bare.rps and ours.rps >= self.rps and ours.p99_ms < self.p99_ms and of_twin
 
 
 @dataclass
 class Scenario:
     name: str
     path: str
-    kind: str  # "get" or "pair"
+    kind: str  # "get", "pair" (v8 start + stop) or "pair9" (v9 create running + stop)
     goal: Goal | None = None  # None: a reference, not one of ours
+    twin: str | None = None  # v9 rows: the name of the v8 scenario they are compared with
 
 
-Row = tuple[Scenario, int, Result, Result]  # scenario, connections, ours, bare
+Row = tuple[Scenario, int, Result, Result, Result | None]  # scenario, connections, ours, bare, v8 twin
 
 
 LUA_GET = """
@@ -310,6 +336,36 @@ response = function(status, headers, body)
 end
 """
 
+# The v9 pair: create a running entry in the user's workspace (``start`` is required: the current UTC
+# time), then stop it with PATCH .../stop. A v9 entry always carries "stop", null while running.
+LUA_PAIR_V9 = """
+local tokens = {{{tokens}}}
+local wids = {{{wids}}}
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("index", counter)
+end
+local running = nil
+request = function()
+  local n = ((index or 1) - 1) % #tokens + 1
+  local token, base = tokens[n], "/api/v9/workspaces/" .. wids[n] .. "/time_entries"
+  if running then
+    local id = running
+    running = nil
+    return wrk.format("PATCH", base .. "/" .. id .. "/stop", {{["Authorization"] = token}})
+  end
+  local body = '{{"description":"bench","created_with":"bench","duration":-1,"start":"'
+               .. os.date("!%Y-%m-%dT%H:%M:%SZ") .. '"}}'
+  return wrk.format("POST", base, {{["Authorization"] = token, ["Content-Type"] = "application/json"}}, body)
+end
+response = function(status, headers, body)
+  if status == 200 and body:find('"stop":null', 1, true) then
+    running = body:match('"id":(%d+)')
+  end
+end
+"""
+
 LUA_DONE = """
 done = function(summary, latency, requests)
   local errors = summary.errors.status + summary.errors.connect + summary.errors.read
@@ -321,10 +377,12 @@ end
 
 
 def run_wrk(base: str, scenario: Scenario, connections: int, duration: int, tokens: list[str],
-            workdir: Path) -> Result:
+            workdir: Path, wids: list[int]) -> Result:
+    quoted = ", ".join(f'"{auth(t)}"' for t in tokens[:connections])
     if scenario.kind == "pair":
-        quoted = ", ".join(f'"{auth(t)}"' for t in tokens[:connections])
         script = LUA_PAIR.format(tokens=quoted)
+    elif scenario.kind == "pair9":
+        script = LUA_PAIR_V9.format(tokens=quoted, wids=", ".join(str(w) for w in wids[:connections]))
     else:
         script = LUA_GET.format(token=auth(tokens[0]), path=scenario.path)
     lua = workdir / "bench.lua"
@@ -338,29 +396,45 @@ def run_wrk(base: str, scenario: Scenario, connections: int, duration: int, toke
     return Result(data["requests"], data["us"] / 1e6, data["p50"] / 1000, data["p99"] / 1000, data["errors"])
 
 
-async def _httpx_load(base: str, scenario: Scenario, connections: int, duration: int, tokens: list[str]) -> Result:
+async def _pair_step(client: Any, headers: dict[str, str], v9_base: str | None, running: str | None
+                     ) -> tuple[Any, str | None]:
+    """One request of a start + stop pair (v8, or v9 when ``v9_base`` is the user's entries path)."""
+    if v9_base is not None and running is None:
+        start = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        r = await client.post(v9_base, headers=headers, json={
+            "description": "bench", "created_with": "bench", "duration": -1, "start": start})
+        return r, str(r.json()["id"]) if r.status_code == 200 else None
+    if v9_base is not None:
+        return await client.patch(f"{v9_base}/{running}/stop", headers=headers), None
+    if running is None:
+        r = await client.post("/api/v8/time_entries/start", headers=headers,
+                              json={"time_entry": {"description": "bench", "created_with": "bench"}})
+        return r, str(r.json()["data"]["id"]) if r.status_code == 200 else None
+    return await client.put(f"/api/v8/time_entries/{running}/stop", headers=headers), None
+
+
+async def _httpx_load(base: str, scenario: Scenario, connections: int, duration: int, tokens: list[str],
+                      wids: list[int]) -> Result:
     import httpx
 
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + duration
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    pair = scenario.kind in ("pair", "pair9")
 
     async def worker(client: httpx.AsyncClient, n: int) -> None:
         nonlocal errors
-        headers = {"Authorization": auth(tokens[n % len(tokens)] if scenario.kind == "pair" else tokens[0])}
+        user = n % len(tokens) if pair else 0
+        headers = {"Authorization": auth(tokens[user])}
+        v9_base = f"/api/v9/workspaces/{wids[user]}/time_entries" if scenario.kind == "pair9" else None
         running: str | None = None
         while time.perf_counter() < deadline:
             t0 = time.perf_counter()
             if scenario.kind == "get":
                 r = await client.get(scenario.path, headers=headers)
-            elif running is None:
-                r = await client.post("/api/v8/time_entries/start", headers=headers,
-                                      json={"time_entry": {"description": "bench", "created_with": "bench"}})
-                running = str(r.json()["data"]["id"]) if r.status_code == 200 else None
             else:
-                r = await client.put(f"/api/v8/time_entries/{running}/stop", headers=headers)
-                running = None
+                r, running = await _pair_step(client, headers, v9_base, running)
             latencies.append(time.perf_counter() - t0)
             errors += r.status_code >= 400
 
@@ -373,12 +447,127 @@ async def _httpx_load(base: str, scenario: Scenario, connections: int, duration:
 
 
 def measure(tool: str, base: str, scenario: Scenario, connections: int, duration: int, tokens: list[str],
-            workdir: Path) -> Result:
+            workdir: Path, wids: list[int]) -> Result:
     if tool == "wrk":
-        run_wrk(base, scenario, connections, 1, tokens, workdir)  # warm-up
-        return run_wrk(base, scenario, connections, duration, tokens, workdir)
-    asyncio.run(_httpx_load(base, scenario, connections, 1, tokens))
-    return asyncio.run(_httpx_load(base, scenario, connections, duration, tokens))
+        run_wrk(base, scenario, connections, 1, tokens, workdir, wids)  # warm-up
+        return run_wrk(base, scenario, connections, duration, tokens, workdir, wids)
+    asyncio.run(_httpx_load(base, scenario, connections, 1, tokens, wids))
+    return asyncio.run(_httpx_load(base, scenario, connections, duration, tokens, wids))
+
+
+# -- in-process CPU comparison of the v9 rows and their v8 twins (--cpu) ------------------------------
+
+class Asgi:
+    """Raw ASGI calls into one app, as one user (token auth); answers (status, body)."""
+
+    def __init__(self, app: Any, token: str) -> None:
+        self.app, self.auth = app, auth(token).encode()
+
+    async def call(self, method: str, path: str, body: Any = None) -> tuple[int, bytes]:
+        path, _, query = path.partition("?")
+        raw = b"" if body is None else json.dumps(body).encode()
+        headers = [(b"host", b"bench"), (b"authorization", self.auth)]
+        if body is not None:
+            headers.append((b"content-type", b"application/json"))
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+                 "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query.encode(),
+                 "root_path": "", "headers": headers, "server": ("bench", 80), "client": ("127.0.0.1", 1)}
+        messages = [{"type": "http.request", "body": raw, "more_body": False}]
+        out: dict[str, Any] = {"body": b""}
+
+        async def receive() -> dict[str, Any]:
+            return messages.pop() if messages else {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                out["status"] = message["status"]
+            else:
+                out["body"] += message.get("body", b"")
+
+        await self.app(scope, receive, send)
+        return out["status"], out["body"]
+
+    async def ok(self, method: str, path: str, body: Any = None) -> Any:
+        status, raw = await self.call(method, path, body)
+        assert status == 200, (method, path, status, raw[:200])
+        return json.loads(raw) if raw else None
+
+
+async def _cpu_seed(client: Asgi) -> None:
+    for i in range(LIST_ENTRIES):
+        day, slot = divmod(i, 20)
+        start = f"2023-10-{day + 2:02d}T{8 + slot // 2:02d}:{30 * (slot % 2):02d}:00+00:00"
+        await client.ok("POST", "/api/v8/time_entries", {"time_entry": {
+            "description": f"Entry {i}", "start": start, "duration": 1500, "created_with": "bench"}})
+    for api in ("v8", "v9"):
+        assert len(await client.ok("GET", list_path(api))) == LIST_ENTRIES
+
+
+def _cpu_twins(client: Asgi, wid: int) -> list[tuple[str, Callable[[], Awaitable[Any]], Callable[[], Awaitable[Any]]]]:
+    """(name, v8 request, v9 request); a pair is one start and one stop."""
+    async def v8_pair() -> None:
+        started = await client.ok("POST", "/api/v8/time_entries/start",
+                                  {"time_entry": {"description": "bench", "created_with": "bench"}})
+        await client.ok("PUT", f"/api/v8/time_entries/{started['data']['id']}/stop")
+
+    async def v9_pair() -> None:
+        base = f"/api/v9/workspaces/{wid}/time_entries"
+        started = await client.ok("POST", base, {"description": "bench", "created_with": "bench", "duration": -1,
+                                                 "start": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")})
+        await client.ok("PATCH", f"{base}/{started['id']}/stop")
+
+    return [
+        ("GET /me", lambda: client.ok("GET", "/api/v8/me"), lambda: client.ok("GET", "/api/v9/me")),
+        (f"GET time entries ({LIST_ENTRIES})", lambda: client.ok("GET", list_path()),
+         lambda: client.ok("GET", list_path("v9"))),
+        ("start + stop (per pair)", v8_pair, v9_pair),
+    ]
+
+
+async def _cpu_time(fn: Callable[[], Awaitable[Any]], calls: int) -> float:
+    started = time.process_time()
+    for _ in range(calls):
+        await fn()
+    return time.process_time() - started
+
+
+async def _cpu_rows(app: Any, db_url: str, duration: int) -> list[tuple[str, float, float]]:
+    """(name, v8 CPU ms, v9 CPU ms) per request; rounds alternate which twin goes first, the first is a warm-up."""
+    token, wid = sign_up(db_url, 1)[0]
+    client = Asgi(app, token)
+    await _cpu_seed(client)
+    rows = []
+    for name, v8, v9 in _cpu_twins(client, wid):
+        calls = max(1, int(0.2 / max(await _cpu_time(v8, 1), 1e-4)))  # rounds of about 0.2 s each
+        rounds = max(4, int(duration / 0.4))
+        spent = {"v8": 0.0, "v9": 0.0}
+        for n in range(rounds + 1):
+            for label, fn in ((("v8", v8), ("v9", v9)) if n % 2 else (("v9", v9), ("v8", v8))):
+                seconds = await _cpu_time(fn, calls)
+                spent[label] += seconds if n else 0.0
+        rows.append((name, spent["v8"] / (rounds * calls) * 1e3, spent["v9"] / (rounds * calls) * 1e3))
+    return rows
+
+
+async def _cpu_run(duration: int, work: Path) -> list[tuple[str, float, float]]:
+    from punchclock.app import create_app
+    from punchclock.config import Settings
+    from punchclock.db.migrate import upgrade
+
+    db_url = f"sqlite:///{work / 'cpu.db'}"
+    upgrade(db_url)
+    app = create_app(Settings(database_url=db_url, rate_limit=False, public_url="http://bench"))
+    async with app.router.lifespan_context(app):
+        return await _cpu_rows(app, db_url, duration)
+
+
+def cpu_table(rows: list[tuple[str, float, float]]) -> str:
+    lines = ["| Request | v8 CPU ms | v9 CPU ms | v9/v8 req/s (inverse CPU) | Target |",
+             "| --- | ---: | ---: | ---: | --- |"]
+    for name, v8, v9 in rows:
+        verdict = "met" if v8 / v9 >= V9_GOAL.of_twin else "**missed**"
+        lines.append(f"| {name} | {v8:.3f} | {v9:.3f} | {v8 / v9:.0%} | {V9_GOAL}: {verdict} |")
+    return "\n".join(lines)
 
 
 # -- report -----------------------------------------------------------------------------------------
@@ -386,40 +575,49 @@ def measure(tool: str, base: str, scenario: Scenario, connections: int, duration
 git_commit = _results.git_commit
 
 
-def verdict(sc: Scenario, conns: int, ours: Result, bare: Result, targets: bool) -> str:
+def verdict(sc: Scenario, conns: int, ours: Result, bare: Result, twin: Result | None, targets: bool) -> str:
     if sc.goal is None:
         return "reference"
     if not targets:
         return "recorded, no target"
     if conns != TARGET_CONNECTIONS:
         return f"(target at {TARGET_CONNECTIONS} conn.)"
-    return f"{sc.goal}: {'met' if sc.goal.met(ours, bare) else '**missed**'}"
+    return f"{sc.goal}: {'met' if sc.goal.met(ours, bare, twin) else '**missed**'}"
 
 
 def table(rows: list[Row], targets: bool) -> str:
     """Markdown table; ``targets``: judge each row against its goal (else: recorded, no target)."""
     lines = [
-        "| Request | Conn. | Ours req/s | Bare req/s | Ours/bare | Ours p50 ms | Ours p99 ms | Bare p50 ms "
+        "| Request | Conn. | Ours req/s | Bare req/s | Ours/bare | v9/v8 | Ours p50 ms | Ours p99 ms | Bare p50 ms "
         "| Bare p99 ms | Errors | Target |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    for sc, conns, ours, bare in rows:
-        label = f"{sc.name} ({ours.rps / 2:,.0f} pairs/s)" if sc.kind == "pair" else sc.name
+    for sc, conns, ours, bare, twin in rows:
+        label = f"{sc.name} ({ours.rps / 2:,.0f} pairs/s)" if sc.kind in ("pair", "pair9") else sc.name
+        of_twin = f"{ours.rps / twin.rps:.0%}" if twin is not None else ""
         lines.append(
-            f"| {label} | {conns} | {ours.rps:,.0f} | {bare.rps:,.0f} | {ours.rps / bare.rps:.0%} "
+            f"| {label} | {conns} | {ours.rps:,.0f} | {bare.rps:,.0f} | {ours.rps / bare.rps:.0%} | {of_twin} "
             f"| {ours.p50_ms:.2f} | {ours.p99_ms:.2f} | {bare.p50_ms:.2f} | {bare.p99_ms:.2f} | {ours.errors} "
-            f"| {verdict(sc, conns, ours, bare, targets)} |"
+            f"| {verdict(sc, conns, ours, bare, twin, targets)} |"
         )
     return "\n".join(lines)
 
 
+#: API v9 rows: within 10% of their v8 twin's requests/s.
+V9_GOAL = Goal(of_twin=0.9)
+
+
 def scenarios(wid: int) -> list[Scenario]:
-    """Ours, in the order of the issue's table, with their targets."""
+    """Ours, in the order of the issue's table, with their targets; each v9 row follows its v8 twin."""
+    me, listing, pair = "GET /api/v8/me", f"GET /api/v8/time_entries ({LIST_ENTRIES} entries)", "start + stop"
     return [
-        Scenario("GET /api/v8/me", "/api/v8/me", "get", Goal(of_bare=0.35)),
-        Scenario(f"GET /api/v8/time_entries ({LIST_ENTRIES} entries)", list_path(), "get",
-                 Goal(rps=400, p99_ms=150)),
-        Scenario("start + stop", "", "pair", Goal(of_bare=0.15)),
+        Scenario(me, "/api/v8/me", "get", Goal(of_bare=0.35)),
+        Scenario("GET /api/v9/me", "/api/v9/me", "get", V9_GOAL, twin=me),
+        Scenario(listing, list_path(), "get", Goal(rps=400, p99_ms=150)),
+        Scenario(f"GET /api/v9/me/time_entries ({LIST_ENTRIES} entries)", list_path("v9"), "get", V9_GOAL,
+                 twin=listing),
+        Scenario(pair, "", "pair", Goal(of_bare=0.15)),
+        Scenario("v9 start + stop", "", "pair9", V9_GOAL, twin=pair),
         Scenario(f"GET /api/v8/workspaces/{{wid}}/projects ({PROJECTS} projects)",
                  f"/api/v8/workspaces/{wid}/projects", "get", Goal(of_bare=0.25)),
     ]
@@ -470,15 +668,16 @@ def run(args: argparse.Namespace, levels: list[int], work: Path) -> tuple[list[R
                                        work / "fastapi.log", fastapi + "/"))
         backend = server_version(db_url)
         started = time.perf_counter()
-        tokens, wid = arrange(ours, db_url, max(levels))
+        tokens, wids = arrange(ours, db_url, max(levels))
         print(f"{backend}: seeded {max(levels)} users, {PROJECTS} projects, {LIST_ENTRIES} entries "
               f"in {time.perf_counter() - started:.1f} s", flush=True)
-        ours_scenarios = scenarios(wid)
+        ours_scenarios = scenarios(wids[0])
         for conns in levels:
             for sc, base in [(BARE, bare), (REFERENCE, fastapi), *((sc, ours) for sc in ours_scenarios)]:
-                results[(sc.name, conns)] = measure(args.tool, base, sc, conns, args.duration, tokens, work)
+                results[(sc.name, conns)] = measure(args.tool, base, sc, conns, args.duration, tokens, work, wids)
                 print(f"{sc.name}, {conns} conn.: {results[(sc.name, conns)].rps:,.0f} req/s", flush=True)
-    rows = [(sc, conns, results[(sc.name, conns)], results[(BARE.name, conns)])
+    rows = [(sc, conns, results[(sc.name, conns)], results[(BARE.name, conns)],
+             results[(sc.twin, conns)] if sc.twin else None)
             for conns in levels for sc in [*ours_scenarios, REFERENCE]]
     return rows, backend
 
@@ -497,12 +696,28 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--stack", choices=("auto", "h11"), default="auto",
                         help="uvicorn stack for all three servers: auto = httptools + uvloop (the default "
                              "install), h11 = pure-Python h11 + asyncio")
+    parser.add_argument("--cpu", action="store_true",
+                        help="no servers: CPU per request of each v9 row and its v8 twin, in this process")
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--serve-fastapi", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.proxy_delay_ms is not None and args.db != "postgres":
         parser.error("--proxy-delay-ms needs --db postgres")
     return args
+
+
+def cpu_main(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="punchclock-bench-") as tmp:
+        rows = asyncio.run(_cpu_run(args.duration, Path(tmp)))
+    header = (f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, v9 and v8 twins in process (--cpu), "
+              f"commit {git_commit()}\n\n"
+              f"{os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite, raw ASGI calls, "
+              f"time.process_time() per request, twins alternating, about {args.duration} s each.\n")
+    print()
+    print(header)
+    print(cpu_table(rows))
+    if not args.no_append:
+        _results.append(RESULTS, "api.py", "API benchmark results", header + "\n" + cpu_table(rows))
 
 
 def main() -> None:
@@ -513,6 +728,9 @@ def main() -> None:
         return
     if args.serve_fastapi:
         serve_fastapi(args.serve_fastapi, http, loop)
+        return
+    if args.cpu:
+        cpu_main(args)
         return
     levels = [int(c) for c in args.connections.split(",")]
     with tempfile.TemporaryDirectory(prefix="punchclock-bench-") as tmp:

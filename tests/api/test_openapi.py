@@ -52,7 +52,7 @@ def test_security_schemes(doc: dict[str, Any]) -> None:
 def test_security_applied_to_every_operation(doc: dict[str, Any]) -> None:
     anonymous = {(m, p) for m, p, op in operations(doc) if op["security"] == []}
     assert anonymous == {("POST", "/api/v8/signups"), ("GET", "/user/accept_invitation"),
-                         ("GET", "/avatars/{name}.svg")}
+                         ("GET", "/avatars/{name}.svg"), ("GET", "/api/v9/status"), ("POST", "/api/v9/signup")}
     optional = {(m, p) for m, p, op in operations(doc) if {} in op["security"]}
     assert optional == {("POST", "/api/v8/sessions"), ("POST", "/user/accept_invitation")}
     for method, path, op in operations(doc):
@@ -60,7 +60,7 @@ def test_security_applied_to_every_operation(doc: dict[str, Any]) -> None:
             assert op["security"] == [BASIC], path  # token only (50-reports §2)
         elif (method, path) not in anonymous:
             assert op["security"][:2] == [BASIC, COOKIE], (method, path)
-    assert sum(1 for _ in operations(doc)) == 70
+    assert sum(1 for _, p, _ in operations(doc) if not p.startswith("/api/v9/")) == 70
 
 
 def test_no_422_and_no_validation_schemas(doc: dict[str, Any]) -> None:
@@ -79,8 +79,11 @@ def test_error_schemas_per_dialect(doc: dict[str, Any]) -> None:
         f"ReportsError{s}" for s in (400, 401, 402, 403, 404, 429)]
     assert responses["V8Error429"]["headers"]["Retry-After"]["schema"] == {"type": "integer"}
     assert responses["ReportsError429"]["headers"]["Retry-After"]["schema"] == {"type": "integer"}
+    assert sorted(k for k in responses if k.startswith("V9Error")) == [
+        f"V9Error{s}" for s in (400, 402, 403, 404, 409, 429)]
     for method, path, op in operations(doc):
-        dialect = "ReportsError" if path.startswith("/reports/") else "V8Error"
+        dialect = ("ReportsError" if path.startswith("/reports/") else
+                   "V9Error" if path.startswith("/api/v9/") else "V8Error")
         expected = ({"400", "401", "403", "429"} if dialect == "ReportsError" else {"400", "403", "404", "429"})
         if path == "/avatars/{name}.svg":
             expected = {"404"}

@@ -83,9 +83,10 @@ def _with_groups(db: Session, rows: Sequence[tuple[WorkspaceMember, User]]) -> l
     return [Membership(m, u, by_member.get(m.id, [])) for m, u in rows]
 
 
-def _load(db: Session, actor: Actor, member_id: int) -> WorkspaceMember:
+def _load(db: Session, actor: Actor, member_id: int, workspace_id: int | None = None) -> WorkspaceMember:
+    """A membership of the actor's workspaces (of ``workspace_id`` when the path names one, v9), else 404."""
     member = db.scalars(access.readable_workspace_members(actor).where(WorkspaceMember.id == member_id)).first()
-    if member is None:
+    if member is None or (workspace_id is not None and member.workspace_id != workspace_id):
         raise NotFound("workspace_user_not_found")
     return member
 
@@ -103,6 +104,7 @@ class MemberRow(NamedTuple):
     updated_at: datetime
     email: str
     fullname: str
+    timezone: str
     group_ids: list[int]
 
 
@@ -110,13 +112,13 @@ def member_row(m: Membership) -> MemberRow:
     """A ``Membership`` of the write paths in the list's form, so that one function renders both."""
     w = m.member
     return MemberRow(w.id, w.user_id, w.workspace_id, w.admin, w.active, w.invite_code, w.invited_at, w.updated_at,
-                     m.user.email, m.user.fullname, m.group_ids)
+                     m.user.email, m.user.fullname, m.user.timezone, m.group_ids)
 
 
 _WM = WorkspaceMember.__table__.c
 _U = User.__table__.c
 #: Binds ``scope_wid`` (checked: member); the groups come from ``groups.group_ids_in_workspace``.
-_OF_WORKSPACE = (select(*(_WM[name] for name in MemberRow._fields[:8]), _U.email, _U.fullname)
+_OF_WORKSPACE = (select(*(_WM[name] for name in MemberRow._fields[:8]), _U.email, _U.fullname, _U.timezone)
                  .join(User.__table__, _U.id == _WM.user_id)
                  .where(access.in_checked_workspace(_WM.workspace_id)).order_by(_WM.id))
 
@@ -169,11 +171,12 @@ def _locked(db: Session, member: WorkspaceMember) -> WorkspaceMember:
     return found[0]
 
 
-def update(db: Session, actor: Actor, member_id: int, changes: WorkspaceUserChanges) -> Membership:
+def update(db: Session, actor: Actor, member_id: int, changes: WorkspaceUserChanges,
+           workspace_id: int | None = None) -> Membership:
     """``PUT /workspace_users/{id}``: admins of its workspace. Checks everything (groups of that
-    workspace, the last admin) before changing anything.
+    workspace, the last admin) before changing anything. v9 names the workspace (``workspace_id``).
     """
-    member = _locked(db, _load(db, actor, member_id))
+    member = _locked(db, _load(db, actor, member_id, workspace_id))
     access.require_admin(actor, member.workspace_id)
     group_ids = None
     if changes.group_ids is not UNSET:
@@ -216,9 +219,10 @@ def _remove(db: Session, member: WorkspaceMember) -> int:
     return member_id
 
 
-def remove(db: Session, actor: Actor, member_id: int) -> int:
-    """``DELETE /workspace_users/{id}``: admins of its workspace; the last admin stays."""
-    member = _load(db, actor, member_id)
+def remove(db: Session, actor: Actor, member_id: int, workspace_id: int | None = None) -> int:
+    """``DELETE /workspace_users/{id}``: admins of its workspace; the last admin stays. v9 names the
+    workspace (``workspace_id``)."""
+    member = _load(db, actor, member_id, workspace_id)
     access.require_admin(actor, member.workspace_id)
     return _remove(db, member)
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy import delete as sql_delete
@@ -18,7 +20,7 @@ from punchclock.domain import access, locks, rates, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Forbidden, Invalid, NotFound
 from punchclock.domain.inputs import UNSET, Unset
-from punchclock.models import ProjectMember, TimeEntry, Workspace, WorkspaceMember
+from punchclock.models import Project, ProjectMember, TimeEntry, Workspace, WorkspaceMember
 from punchclock.models._common import utcnow
 
 
@@ -168,3 +170,40 @@ def list_workspace(db: Session, actor: Actor, workspace_id: int) -> Sequence[Pro
         .where(ProjectMember.workspace_id == workspace_id)
         .order_by(ProjectMember.id)
     ).all()
+
+
+def get(db: Session, actor: Actor, project_user_id: int) -> ProjectMember:
+    """A project user of a live project the actor can see (404 otherwise)."""
+    found = db.scalars(access.readable_project_members(actor).where(ProjectMember.id == project_user_id)).first()
+    if found is None:
+        raise NotFound("project_user_not_found")
+    return found
+
+
+class ProjectUserRow(NamedTuple):
+    id: int
+    project_id: int
+    user_id: int
+    workspace_id: int
+    manager: bool
+    rate: Decimal | None
+    updated_at: datetime
+
+
+_PM = ProjectMember.__table__.c
+_PROJECT = Project.__table__.c
+
+
+def list_rows(db: Session, actor: Actor, workspace_id: int, project_ids: Collection[int] | None = None,
+              user_id: int | None = None) -> list[ProjectUserRow]:
+    """Project users of the workspace's live projects the actor can see, by id, on Core (v9 40- §5.2)."""
+    access.require_member(actor, workspace_id)
+    visible = select(_PROJECT.id).where(access.project_visible(actor), _PROJECT.deleted_at.is_(None),
+                                        _PROJECT.workspace_id == workspace_id)
+    stmt = select(_PM.id, _PM.project_id, _PM.user_id, _PM.workspace_id, _PM.manager, _PM.rate, _PM.updated_at
+                  ).where(_PM.workspace_id == workspace_id, _PM.project_id.in_(visible))
+    if project_ids is not None:
+        stmt = stmt.where(_PM.project_id.in_(list(project_ids)) if project_ids else false())
+    if user_id is not None:
+        stmt = stmt.where(_PM.user_id == user_id)
+    return [ProjectUserRow._make(r) for r in db.connection().execute(stmt.order_by(_PM.id)).all()]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -16,9 +16,9 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, null,
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 
-from punchclock.domain import access, locks, rates, validation
+from punchclock.domain import access, locks, project_clients, rates, validation
 from punchclock.domain.actor import Actor
-from punchclock.domain.colors import PALETTE
+from punchclock.domain.colors import PALETTE, nearest_palette_id
 from punchclock.domain.errors import Forbidden, Invalid, NotFound
 from punchclock.domain.inputs import UNSET, Unset
 from punchclock.models import Client, Project, ProjectMember, Task, TimeEntry, Workspace
@@ -32,7 +32,7 @@ TEMPLATE_FIELDS = ("client_id", "billable", "is_private", "color", "rate", "curr
 #: Fields for which an explicit null means "none" (O-16); a null elsewhere is ignored.
 NULLABLE = frozenset({"client_id", "rate", "currency", "estimated_hours"})
 #: Inputs that change a link of the rate chain (domain/rates.py); the client brings its own rate.
-RATE_FIELDS = ("rate", "currency", "client_id")
+RATE_FIELDS = ("rate", "currency", "client_id", "client_name")
 CENT = Decimal("0.01")
 HOUR = 3600
 
@@ -58,6 +58,13 @@ class ProjectChanges:
     #: A palette id as sent (v8 sends a number or a numeric string). ``parse_color`` reads it in the
     #: order of the other rules, so that a request with several faults gets v8's first error.
     color: object = UNSET
+    #: A checked ``#rrggbb`` (v9, V-17): kept exactly, the nearest palette id goes to ``color``.
+    color_hex: str | Unset = UNSET
+    #: Informational dates (v9, V-19); a null start date is ignored, a null end date clears it.
+    start_date: date | Unset | None = UNSET
+    end_date: date | Unset | None = UNSET
+    #: v9's ``client_name`` (V-21): the client of that name, found case-insensitively or created.
+    client_name: str | Unset | None = UNSET
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,14 +131,33 @@ def _apply(db: Session, project: Project, workspace: Workspace, changes: Project
             value = getattr(changes, flag)
             if value is not UNSET and value is not None:
                 setattr(project, flag, value)
-        if changes.color is not UNSET and changes.color is not None:
-            project.color = parse_color(changes.color)
+        _apply_color(project, changes)
+        _apply_dates(project, changes)
         if workspace.premium:
             _apply_premium(project, changes)
         if (changes.name is not UNSET or changes.client_id is not UNSET) and name_taken(
             db, workspace.id, project.client_id, project.name, project.id
         ):
             raise Invalid("name_taken")
+
+
+def _apply_color(project: Project, changes: ProjectChanges) -> None:
+    """A palette id drops the exact hex; a hex keeps it and takes the nearest palette id (V-17)."""
+    if changes.color is not UNSET and changes.color is not None:
+        project.color = parse_color(changes.color)
+        project.color_hex = None
+    if changes.color_hex is not UNSET:
+        project.color_hex = changes.color_hex.lower()
+        project.color = nearest_palette_id(changes.color_hex)
+
+
+def _apply_dates(project: Project, changes: ProjectChanges) -> None:
+    if changes.start_date is not UNSET and changes.start_date is not None:
+        project.start_date = changes.start_date
+    if changes.end_date is not UNSET:
+        project.end_date = changes.end_date
+    if project.end_date is not None and project.start_date is not None and project.end_date < project.start_date:
+        raise Invalid("end_before_start")
 
 
 def _apply_premium(project: Project, changes: ProjectChanges) -> None:
@@ -197,22 +223,26 @@ def create(db: Session, actor: Actor, changes: ProjectCreate) -> Project:
     if changes.template_id is not None:
         template = _template(db, actor, workspace.id, changes.template_id)
 
-    effective = changes
+    effective = project_clients.resolve(db, actor, workspace.id, changes)
     if template is not None:
-        effective = replace(changes, **{key: getattr(template, key) for key in TEMPLATE_FIELDS
-                                        if not _is_set(changes, key)})
+        effective = replace(effective, **{key: getattr(template, key) for key in TEMPLATE_FIELDS
+                                          if not _is_set(effective, key)})
+        if not _is_set(changes, "color") and changes.color_hex is UNSET and template.color_hex is not None:
+            effective = replace(effective, color_hex=template.color_hex)
 
     locks.lock_names(db, workspace.id)
     now = utcnow()
     project = Project(
-        workspace_id=workspace.id, name="", active=True, is_private=True, template=False, auto_estimates=False,
+        workspace_id=workspace.id, name="", active=True, is_private=workspace.projects_private_by_default,
+        template=False, auto_estimates=False,
         billable=workspace.projects_billable_by_default if workspace.premium else False, color=0,
         template_id=None if template is None else template.id, created_at=now, updated_at=now,
+        start_date=now.astimezone(actor.tz).date(),  # "today" in the caller's zone (V-19)
     )
     _apply(db, project, workspace, effective)
     db.add(project)
     db.flush()
-    if effective.color is UNSET or effective.color is None:
+    if (effective.color is UNSET or effective.color is None) and effective.color_hex is UNSET:
         # The id is only known now; an explicit ``updated_at`` keeps ``at`` equal to ``created_at``.
         db.execute(update(Project).where(Project.id == project.id)
                    .values(color=project.id % len(PALETTE), updated_at=now))
@@ -244,17 +274,19 @@ def update_project(db: Session, actor: Actor, project_id: int, changes: ProjectC
         rates.lock_for_rates(db, [project.workspace_id])
     project = _locked(db, project.id)
     workspace = db.get_one(Workspace, project.workspace_id)
-    _apply(db, project, workspace, changes)
+    _apply(db, project, workspace, project_clients.resolve(db, actor, workspace.id, changes))
     project.updated_at = utcnow()
     db.flush()
     return project
 
 
-def delete_many(db: Session, actor: Actor, project_ids: Sequence[int], *, name_ids: bool = False) -> list[int]:
+def delete_many(db: Session, actor: Actor, project_ids: Sequence[int], *, name_ids: bool = False,
+                delete_entries: bool = False) -> list[int]:
     """Delete projects, all or nothing (O-18): check every id first, then change.
 
     Each project becomes a tombstone; its tasks are tombstoned and its project users removed; time
-    entries on it lose project and task (their ``at`` changes). ``name_ids`` makes errors name the id.
+    entries on it lose project and task (their ``at`` changes), or with ``delete_entries`` (v9's
+    ``teDeletionMode=delete``) are deleted. ``name_ids`` makes errors name the id.
     """
     ids = list(dict.fromkeys(project_ids))
     found = {p.id: p for p in db.scalars(access.readable_projects(actor).where(Project.id.in_(ids)))}
@@ -266,6 +298,9 @@ def delete_many(db: Session, actor: Actor, project_ids: Sequence[int], *, name_i
 
     rates.lock_for_rates(db, {p.workspace_id for p in found.values()})  # entries fall back to the default
     now = utcnow()
+    if delete_entries:
+        db.execute(update(TimeEntry).where(TimeEntry.project_id.in_(ids), TimeEntry.deleted_at.is_(None))
+                   .values(deleted_at=now, updated_at=now), execution_options={"synchronize_session": False})
     task_ids = select(Task.id).where(Task.project_id.in_(ids))
     db.execute(
         update(TimeEntry)
@@ -319,11 +354,11 @@ _P = Project.__table__.c
 _TASKS = Task.__table__.c
 _ENTRIES = TimeEntry.__table__.c
 #: Seconds of the live tasks' estimates, for projects with automatic estimates only (else NULL).
-_ESTIMATE_SECONDS = case((_P.auto_estimates.is_(True), func.coalesce(
+ESTIMATE_SECONDS = case((_P.auto_estimates.is_(True), func.coalesce(
     select(func.sum(_TASKS.estimated_seconds))
     .where(_TASKS.project_id == _P.id, _TASKS.deleted_at.is_(None)).scalar_subquery(), 0)))
 #: Seconds tracked on the project: stopped, non-deleted entries of all users.
-_TRACKED_SECONDS = func.coalesce(
+TRACKED_SECONDS = func.coalesce(
     select(func.sum(_ENTRIES.duration))
     .where(_ENTRIES.project_id == _P.id, _ENTRIES.stop.is_not(None), _ENTRIES.deleted_at.is_(None))
     .scalar_subquery(), 0)
@@ -339,8 +374,8 @@ def _active_is(active: bool | None) -> ColumnElement[bool]:
 
 
 def _statement(where: ColumnElement[bool], *, hours: bool = False, estimates: bool = True) -> Select[Any]:
-    estimate = _ESTIMATE_SECONDS if estimates else null()
-    tracked = _TRACKED_SECONDS if hours else null()
+    estimate = ESTIMATE_SECONDS if estimates else null()
+    tracked = TRACKED_SECONDS if hours else null()
     return select(*_STORED, estimate, tracked).where(where, _LIVE).order_by(_P.id)
 
 

@@ -10,17 +10,19 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, func, select, true, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from punchclock.db.functions import lower_text
 from punchclock.domain import access, locks, rates, validation
 from punchclock.domain.actor import Actor
-from punchclock.domain.errors import Forbidden, Invalid, NotFound, PaymentRequired
+from punchclock.domain.errors import DomainError, Forbidden, Invalid, NotFound, PaymentRequired
 from punchclock.domain.inputs import UNSET, Unset, given
 from punchclock.domain.project_users import premium_workspaces, workspace_member_ids
-from punchclock.models import Project, Task, TimeEntry, User, Workspace
+from punchclock.models import Client, Project, Task, TimeEntry, User, Workspace
 from punchclock.models._common import utcnow
 
 
@@ -278,3 +280,154 @@ def delete_many(db: Session, actor: Actor, ids: Sequence[int], *, name_ids: bool
                execution_options={"synchronize_session": "fetch"})
     db.flush()
     return removed
+
+
+# -- v9: task rows with their project, client and assignee (40- §3.1), one Core statement ----------------
+
+class TaskDetail(NamedTuple):
+    """A task as v9 shows it: its own columns, tracked time (SQL aggregate) and what it borrows from
+    its project, client and assignee."""
+
+    id: int
+    name: str
+    workspace_id: int
+    project_id: int
+    user_id: int | None
+    active: bool
+    estimated_seconds: int
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+    tracked_seconds: int
+    user_name: str | None
+    project_name: str
+    project_color: int
+    project_color_hex: str | None
+    project_billable: bool
+    project_is_private: bool
+    client_id: int | None
+    client_name: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskQuery:
+    """Which tasks a v9 list wants. Visibility (O-26) always applies; the rest narrows it."""
+
+    #: None: every workspace the actor is an active member of.
+    workspace_id: int | None = None
+    project_id: int | None = None
+    task_ids: Sequence[int] | None = None
+    #: None: active and done alike.
+    active: bool | None = None
+    #: Changed after this instant, tombstones included (10- §9); without it only live tasks of live projects.
+    since: datetime | None = None
+    #: Name contains this, case-insensitively.
+    search: str | None = None
+    #: Lists are empty on free workspaces (O-23); reading a task by id is not.
+    premium_only: bool = True
+    sort: Literal["id", "name", "created_at"] = "id"
+    descending: bool = False
+    offset: int = 0
+    limit: int | None = None
+
+
+_P = Project.__table__.c
+_C = Client.__table__.c
+_SORTS: dict[str, Any] = {"id": _T.id, "name": lower_text(_T.name), "created_at": _T.created_at}
+_DETAIL_COLUMNS = (
+    *(_T[name] for name in TaskDetail._fields[:10]), _TRACKED, _U.fullname, _P.name, _P.color, _P.color_hex,
+    _P.billable, _P.is_private, _P.client_id, _C.name,
+)
+_DETAIL_FROM = (
+    Task.__table__.join(Project.__table__, _P.id == _T.project_id)
+    .outerjoin(Client.__table__, _C.id == _P.client_id)
+    .outerjoin(User.__table__, _U.id == _T.user_id)
+)
+
+
+def _conditions(actor: Actor, query: TaskQuery) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of ``query``: values as bound parameters, so that the compiled form is cached."""
+    changed = query.since is not None
+    where = [access.task_readable(access.project_visible_anywhere(), with_deleted=changed)]
+    if query.workspace_id is not None:
+        access.require_member(actor, query.workspace_id)
+        where.append(_T.workspace_id == query.workspace_id)
+    if query.project_id is not None:
+        where.append(_T.project_id == query.project_id)
+    if query.task_ids is not None:
+        where.append(_T.id.in_(list(query.task_ids)))
+    if query.active is not None:
+        where.append(_T.active.is_(query.active))
+    if query.since is not None:
+        where.append(_T.updated_at > query.since)
+    else:
+        where.append(_P.deleted_at.is_(None))
+    if query.search:
+        where.append(lower_text(_T.name).contains(query.search.lower(), autoescape=True))
+    if query.premium_only:
+        where.append(_ON_PREMIUM)
+    return where
+
+
+def details(db: Session, actor: Actor, query: TaskQuery) -> list[TaskDetail]:
+    """The tasks ``query`` names, in its order (ties by id), tracked time summed by the database."""
+    key = _SORTS[query.sort]
+    order = [key.desc(), _T.id.desc()] if query.descending else [key, _T.id]
+    stmt = select(*_DETAIL_COLUMNS).select_from(_DETAIL_FROM).where(*_conditions(actor, query)).order_by(*order)
+    if query.offset:
+        stmt = stmt.offset(query.offset)
+    if query.limit is not None:
+        stmt = stmt.limit(query.limit)
+    rows = db.connection().execute(stmt, access.project_actor_params(actor))
+    return [TaskDetail._make((*r[:10], int(r[10]), *r[11:])) for r in rows]
+
+
+def count(db: Session, actor: Actor, query: TaskQuery) -> int:
+    """How many tasks ``query`` names, paging aside."""
+    stmt = select(func.count()).select_from(_DETAIL_FROM).where(*_conditions(actor, query))
+    return int(db.connection().execute(stmt, access.project_actor_params(actor)).scalar_one())
+
+
+def detail(db: Session, actor: Actor, task_id: int, *, project_id: int | None = None,
+           workspace_id: int | None = None) -> TaskDetail:
+    """One live task the actor can see (also on a free workspace, O-23), optionally required to belong to
+    ``project_id`` / ``workspace_id`` (else "Task not found", as v9 paths ask)."""
+    found = details(db, actor, TaskQuery(task_ids=[task_id], project_id=project_id, premium_only=False))
+    if not found or (workspace_id is not None and found[0].workspace_id != workspace_id):
+        raise NotFound("task_not_found")
+    return found[0]
+
+
+def project_in_workspace(db: Session, actor: Actor, project_id: int, workspace_id: int) -> Project:
+    """A visible, live project of the path workspace (v9 paths below ``/projects/{id}``); else 404."""
+    access.require_member(actor, workspace_id)
+    project = access.load_project(db, actor, project_id)
+    if project.workspace_id != workspace_id:
+        raise NotFound("project_not_found")
+    return project
+
+
+def update_each(db: Session, actor: Actor, project: Project, ids: Sequence[int], changes: TaskChanges
+                ) -> tuple[list[int], list[tuple[int, DomainError]]]:
+    """v9 bulk PATCH (40- §3.2, V-20): every task of ``project`` on its own savepoint; the ids changed and
+    the errors of the others, in the given order."""
+    if not _premium(db, project.workspace_id):
+        raise PaymentRequired("tasks_premium")
+    in_project = set(db.scalars(select(Task.id).where(
+        Task.id.in_(list(ids)), Task.project_id == project.id, Task.deleted_at.is_(None))))
+    success: list[int] = []
+    failure: list[tuple[int, DomainError]] = []
+    for task_id in dict.fromkeys(ids):
+        if task_id not in in_project:
+            failure.append((task_id, NotFound("task_not_found")))
+            continue
+        try:
+            with db.begin_nested():
+                update_many(db, actor, [task_id], changes)
+        except DomainError as err:
+            failure.append((task_id, err))
+        except IntegrityError:
+            failure.append((task_id, Invalid("conflict")))
+        else:
+            success.append(task_id)
+    return success, failure

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from punchclock.domain import organizations, security, validation
+from punchclock.domain import organizations, security, time_entries, validation
 from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid
 from punchclock.domain.inputs import given
@@ -27,7 +28,7 @@ TIMEOFDAY_FORMATS = ("H:mm", "h:mm A")
 DATE_FORMATS = ("YYYY-MM-DD", "DD.MM.YYYY", "DD-MM-YYYY", "MM/DD/YYYY", "DD/MM/YYYY", "MM-DD-YYYY")
 DURATION_FORMATS = ("improved", "classic", "decimal")
 #: Days of time entries included in ``GET /me?with_related_data=true`` (the user object's ``retention``).
-RETENTION_DAYS = 9
+RETENTION_DAYS = time_entries.RECENT_DAYS
 
 
 @lru_cache(maxsize=1)
@@ -314,6 +315,32 @@ def end_session(db: Session, user_id: int, secret: str) -> None:
     db.execute(
         delete(AuthSession).where(AuthSession.user_id == user_id, AuthSession.token_hash == security.digest(secret))
     )
+
+
+def default_workspace(stored: int | None, active: Iterable[int]) -> int | None:
+    """The stored default while it is an active membership, else the lowest-id active one (v9 V-49).
+
+    ``None`` only without any active membership: a read never creates a workspace.
+    """
+    ids = set(active)
+    return stored if stored in ids else min(ids, default=None)
+
+
+def workspace_premium(db: Session, actor: Actor) -> list[tuple[int, bool]]:
+    """``(workspace id, premium)`` of each active membership, by id (what v9 ``/me/features`` derives from)."""
+    if not actor.workspaces:
+        return []
+    rows = db.execute(select(Workspace.id, Workspace.premium).where(Workspace.id.in_(actor.workspaces))
+                      .order_by(Workspace.id))
+    return [(wid, bool(premium)) for wid, premium in rows]
+
+
+def recent_stopped_entries(db: Session, actor: Actor, now: datetime) -> time_entries.History:
+    """The caller's stopped live entries started in the last ``RETENTION_DAYS`` days, newest first (v9
+    ``/me/web-timer``, 20- §9: its clients require a stop, so the running entry is left out)."""
+    found = time_entries.recent(db, actor, now, with_running=False)
+    kept = [e for e in found.entries if e.stop is not None]
+    return time_entries.History(kept, {e.id: found.tags[e.id] for e in kept})
 
 
 def load_user(db: Session, actor: Actor) -> User:

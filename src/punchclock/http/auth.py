@@ -201,8 +201,9 @@ async def _charged(
     return actor
 
 
-def charge_anonymous(request: Request, rate: Rate) -> None:
-    wait = request.app.state.limiter.hit(f"ip:{client_ip(request)}", rate)
+def charge_anonymous(request: Request, rate: Rate, scope: str = "") -> None:
+    """An unauthenticated call (sign-up) pays into its client IP's bucket of the ``scope`` family."""
+    wait = request.app.state.limiter.hit(f"{scope}ip:{client_ip(request)}", rate)
     if wait:
         raise RateLimited(wait)
 

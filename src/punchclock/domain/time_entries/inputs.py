@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeVar
 
 from punchclock.domain.inputs import UNSET, Unset
@@ -29,7 +29,8 @@ class TimeEntryChanges:
     workspace_id: int | Unset | None = UNSET
     project_id: int | Unset | None = UNSET
     task_id: int | Unset | None = UNSET
-    #: An admin files time for another member (create and start only).
+    #: An admin files time for another member (create, start), or gives an entry to another member
+    #: (update; v8 never sends it there, O-17).
     user_id: int | Unset | None = UNSET
     billable: bool | Unset | None = UNSET
     start: datetime | Unset | None = UNSET
@@ -40,8 +41,14 @@ class TimeEntryChanges:
     created_with: object = UNSET
     #: Raw elements: the service's check makes a non-string read "Invalid tags", after the checks before it.
     tags: Sequence[object] | Unset | None = UNSET
+    #: Ids of live tags of the entry's workspace, combined with ``tags`` as one set (v9).
+    tag_ids: Sequence[int] | Unset | None = UNSET
     tag_action: str | Unset | None = UNSET
     duronly: bool | Unset | None = UNSET
+    #: Update only: a new date for the start (or stop) that keeps the entry's time of day in the
+    #: caller's zone (v9 bulk edits, 50- §5.1). ``start_day`` moves the whole entry.
+    start_day: date | Unset = UNSET
+    stop_day: date | Unset = UNSET
 
     def starts_timer(self) -> bool:
         """Whether these changes can turn a stopped entry into a running one (``timekeeping.on_update``)."""

@@ -96,6 +96,8 @@ _STAMP_COLUMNS = (
     null().label("deleted_at"),
 )
 
+STAMP_COLUMNS = _STAMP_COLUMNS
+
 _READABLE = select(*COLUMNS).where(access.TIME_ENTRY_VISIBLE)
 #: Live entries' ``deleted_at`` is NULL by definition: a constant saves converting it on every row.
 _LIVE = select(*COLUMNS[:-1], null().label("deleted_at")).where(access.TIME_ENTRY_VISIBLE, access.TIME_ENTRY_LIVE)
@@ -127,6 +129,10 @@ _LIVE_TAGS = (
     .where(_TAG.deleted_at.is_(None))
 )
 TAGS_OF = _LIVE_TAGS.where(_TT.time_entry_id.in_(bindparam("entry_ids", expanding=True)))
+#: ``(entry id, tag name, tag id)``: v9 shows tag ids beside the names (v8 reads only ``TAGS_OF``).
+TAG_PAIRS = _LIVE_TAGS.add_columns(_TAG.id)
+TAG_PAIRS_OF = TAG_PAIRS.where(_TT.time_entry_id.in_(bindparam("entry_ids", expanding=True)))
+TT = _TT
 
 
 def _tags_of_listed(listed: Select[Any]) -> Select[Any]:
@@ -154,6 +160,30 @@ def tag_names(db: Session, entry_ids: Sequence[int]) -> dict[int, list[str]]:
     for offset in range(0, len(ids), _CHUNK):
         _collect(result, conn.execute(TAGS_OF, {"entry_ids": ids[offset:offset + _CHUNK]}).all())
     return result
+
+
+def sort_pairs(pairs: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    """``(tag id, name)`` pairs in the order of ``sort_names`` (V-9: ids follow their names)."""
+    return sorted(pairs, key=lambda p: (p[1].lower(), p[1]))
+
+
+def tag_pairs(db: Session, entry_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
+    """``tag_names`` with each name's tag id: ``(id, name)`` pairs, sorted by name; every id is a key."""
+    result: dict[int, list[tuple[int, str]]] = {i: [] for i in entry_ids}
+    ids = list(result)
+    conn = db.connection()
+    for offset in range(0, len(ids), _CHUNK):
+        collect_pairs(result, conn.execute(TAG_PAIRS_OF, {"entry_ids": ids[offset:offset + _CHUNK]}).all())
+    return result
+
+
+def collect_pairs(result: dict[int, list[tuple[int, str]]], rows: Iterable[Any]) -> None:
+    """Add ``(entry id, tag name, tag id)`` rows to ``result``, then sort each entry's pairs."""
+    for entry_id, name, tag_id in rows:
+        result[entry_id].append((tag_id, name))
+    for entry_id, pairs in result.items():
+        if len(pairs) > 1:
+            result[entry_id] = sort_pairs(pairs)
 
 
 def _collect(result: dict[int, list[str]], rows: Iterable[Any]) -> None:

@@ -10,13 +10,14 @@ Every change answers with what it wrote (``Saved``): nothing is read back.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from punchclock.domain import access, rates, timekeeping
 from punchclock.domain.actor import Actor
-from punchclock.domain.errors import Invalid
+from punchclock.domain.errors import Conflict, Invalid
 from punchclock.domain.time_entries import queries, tags, writes
 from punchclock.domain.time_entries.inputs import TimeEntryChanges, value
 from punchclock.domain.time_entries.queries import EntryRow
@@ -31,10 +32,16 @@ MAX_CREATED_WITH = 200
 
 @dataclass(frozen=True, slots=True)
 class Saved:
-    """An entry as a change left it, and the names of its tags."""
+    """An entry as a change left it, the names of its tags (sorted) and their ids in the same order."""
 
     entry: EntryRow
     tags: list[str]
+    tag_ids: list[int]
+
+    @classmethod
+    def of(cls, entry: EntryRow, pairs: Sequence[tuple[int, str]]) -> Saved:
+        """From ``(tag id, name)`` pairs already in name order (``queries.sort_pairs``)."""
+        return cls(entry, [name for _, name in pairs], [tag_id for tag_id, _ in pairs])
 
 
 def checked_description(text: str | None) -> str:
@@ -120,13 +127,14 @@ def create(db: Session, actor: Actor, changes: TimeEntryChanges, *, start_now: b
     description, names, times = _check_create(changes, start_now)
     ctx = Ctx()
     place = _placement_for_create(db, actor, ctx, changes)
+    names = tags.with_tag_ids(db, place.workspace_id, names, value(changes.tag_ids))
     owner_id = value(changes.user_id) or actor.id
     writes.lock_user(db, owner_id)
     guid = value(changes.guid) or None
     if guid is not None:
         existing = queries.by_guid(db, actor, owner_id, guid)
         if existing is not None:
-            return Saved(existing, queries.tag_names(db, [existing.id])[existing.id])
+            return Saved.of(existing, queries.tag_pairs(db, [existing.id])[existing.id])
     now = utcnow()
     if times is None:
         times = Times(now, None, 0)
@@ -136,10 +144,10 @@ def create(db: Session, actor: Actor, changes: TimeEntryChanges, *, start_now: b
         0, guid or str(uuid.uuid4()), place.workspace_id, place.project_id, place.task_id, owner_id,
         bool(changes.billable) and place.premium, times.start, times.stop, times.duration, description,
         bool(changes.duronly), now, None)
-    return _insert(db, ctx, entry, str(changes.created_with).strip(), names)  # a string: _check_create
+    return _insert(db, actor, ctx, entry, str(changes.created_with).strip(), names)  # a string: _check_create
 
 
-def _insert(db: Session, ctx: Ctx, entry: EntryRow, created_with: str, names: list[str]) -> Saved:
+def _insert(db: Session, actor: Actor, ctx: Ctx, entry: EntryRow, created_with: str, names: list[str]) -> Saved:
     rates.lock_for_entries(db, [entry.workspace_id])
     conn = db.connection()
     values = {name: getattr(entry, name) for name in EntryRow._fields if name != "id"}
@@ -147,31 +155,36 @@ def _insert(db: Session, ctx: Ctx, entry: EntryRow, created_with: str, names: li
     assert result.inserted_primary_key is not None  # an INSERT of one row
     entry = entry._replace(id=result.inserted_primary_key[0])
     conn.execute(writes.REFRESH_RATE, {"entry_id": entry.id})
-    stored: list[str] = []
+    pairs: list[tuple[int, str]] = []
     if names:
-        found = tags.resolve(db, ctx.tags, entry.workspace_id, names)
+        found = tags.resolve(db, actor, ctx.tags, entry.workspace_id, names)
         tags.set_tags(db, entry.id, list(found), new=True)
-        stored = queries.sort_names(found.values())
-    return Saved(entry, stored)
+        pairs = queries.sort_pairs(found.items())
+    return Saved.of(entry, pairs)
 
 
 # -- stop / delete ----------------------------------------------------------------------------------
 
-def stop(db: Session, actor: Actor, entry_id: int) -> Saved:
-    """§5: a running entry stops now; a stopped one is returned unchanged (O-49)."""
-    entry = writes.locked_one(db, actor, entry_id)
+def stop(db: Session, actor: Actor, entry_id: int, *, workspace_id: int | None = None, must_run: bool = False
+         ) -> Saved:
+    """§5: a running entry stops now; a stopped one is returned unchanged (O-49), or with ``must_run``
+    (v9, 50- §6) is a conflict. ``workspace_id``: the entry must be in it (a v9 path), else 404."""
+    entry = writes.locked_one(db, actor, entry_id, workspace_id=workspace_id)
     if entry.stop is None:
         now = utcnow()
         times = timekeeping.stop_now(entry.start, now)
         entry = entry._replace(stop=times.stop, duration=times.duration, updated_at=now)
         db.connection().execute(writes.SET_TIMES, {
             "entry_id": entry.id, **writes.values_of(entry, ("stop", "duration", "updated_at"))})
-    return Saved(entry, queries.tag_names(db, [entry.id])[entry.id])
+    elif must_run:
+        raise Conflict("time_entry_already_stopped")
+    return Saved.of(entry, queries.tag_pairs(db, [entry.id])[entry.id])
 
 
-def delete(db: Session, actor: Actor, entry_id: int) -> int:
-    """§8: soft delete; running entries too. A deleted or unknown entry is 404."""
-    entry = writes.locked_one(db, actor, entry_id)
+def delete(db: Session, actor: Actor, entry_id: int, *, workspace_id: int | None = None) -> int:
+    """§8: soft delete; running entries too. A deleted or unknown entry is 404 (also one outside
+    ``workspace_id`` when given)."""
+    entry = writes.locked_one(db, actor, entry_id, workspace_id=workspace_id)
     now = utcnow()
     db.connection().execute(writes.SOFT_DELETE, {"entry_id": entry.id, "b_deleted_at": now, "b_updated_at": now})
     return entry.id

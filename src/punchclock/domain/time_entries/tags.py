@@ -12,6 +12,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from punchclock.db.base import table
+from punchclock.domain import tags as catalog_tags
+from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid
 from punchclock.models import Tag, TimeEntryTag
 from punchclock.models._common import utcnow
@@ -25,7 +27,7 @@ _TAG = _TAGS.c
 _TT = _ENTRY_TAGS.c
 _CREATE = {
     dialect: insert_(_TAGS).values(
-        workspace_id=bindparam("workspace_id"), name=bindparam("b_name"),
+        workspace_id=bindparam("workspace_id"), name=bindparam("b_name"), creator_id=bindparam("b_creator"),
         created_at=bindparam("b_now", type_=_TAG.created_at.type),
         updated_at=bindparam("b_now", type_=_TAG.updated_at.type),
     ).on_conflict_do_nothing()
@@ -93,7 +95,7 @@ def _find(db: Session, workspace_id: int, names: Sequence[str]) -> list[tuple[in
     return [(tag_id, name) for tag_id, name in rows.all()]
 
 
-def _create(db: Session, workspace_id: int, name: str) -> tuple[int, str]:
+def _create(db: Session, actor: Actor, workspace_id: int, name: str) -> tuple[int, str]:
     """Create an unknown tag (§3.5, O-44); a concurrent creation of the same name is reused.
 
     ``ON CONFLICT DO NOTHING`` (the unique index ``uq_tags_name``): on PostgreSQL a racing insert of
@@ -101,28 +103,52 @@ def _create(db: Session, workspace_id: int, name: str) -> tuple[int, str]:
     the committed row, so both requests succeed with one tag.
     """
     conn = db.connection()
-    conn.execute(_CREATE[conn.dialect.name], {"workspace_id": workspace_id, "b_name": name, "b_now": utcnow()})
+    conn.execute(_CREATE[conn.dialect.name],
+                 {"workspace_id": workspace_id, "b_name": name, "b_creator": actor.id, "b_now": utcnow()})
     found = _find(db, workspace_id, [name])
     if not found:  # only if the other creator's tag was deleted in the meantime
         raise Invalid("conflict")
     return found[0]
 
 
-def resolve(db: Session, known: dict[tuple[int, str], tuple[int, str]], workspace_id: int,
+def resolve(db: Session, actor: Actor, known: dict[tuple[int, str], tuple[int, str]], workspace_id: int,
             names: Sequence[str]) -> dict[int, str]:
-    """Tags for ``names`` in the workspace, matched case-insensitively, unknown names created: their
-    stored names by id, in the order of ``names``. ``known`` caches (workspace, lowercased name) ->
-    (id, stored name) for one request."""
+    """Tags for ``names`` in the workspace, matched case-insensitively, unknown names created (if the
+    caller may create tags there): their stored names by id, in the order of ``names``. ``known``
+    caches (workspace, lowercased name) -> (id, stored name) for one request."""
     missing = [n for n in names if (workspace_id, n.lower()) not in known]
     if missing:
         for tag_id, stored in _find(db, workspace_id, missing):
             known.setdefault((workspace_id, stored.lower()), (tag_id, stored))
+        new = [n for n in missing if (workspace_id, n.lower()) not in known]
+        if new:
+            catalog_tags.require_may_create_in(db, actor, workspace_id)
         # Sorted: two requests creating the same new names wait for each other in one order, never in a cycle.
-        for name in sorted(missing, key=str.lower):
+        for name in sorted(new, key=str.lower):
             key = (workspace_id, name.lower())
             if key not in known:
-                known[key] = _create(db, workspace_id, name)
+                known[key] = _create(db, actor, workspace_id, name)
     return dict(known[(workspace_id, n.lower())] for n in names)
+
+
+_BY_IDS = select(_TAG.id, _TAG.name).where(
+    _TAG.workspace_id == bindparam("workspace_id"), _TAG.id.in_(bindparam("tag_ids", expanding=True)),
+    _TAG.deleted_at.is_(None))
+
+
+def with_tag_ids(db: Session, workspace_id: int, names: list[str], tag_ids: Sequence[int] | None) -> list[str]:
+    """``names`` plus the names of ``tag_ids`` (live tags of the workspace, else 400 naming the first
+    unknown id), case-insensitive duplicates collapsed: v9 sends names and ids as one set (50- §3)."""
+    if not tag_ids:
+        return names
+    found = dict(db.connection().execute(_BY_IDS, {"workspace_id": workspace_id, "tag_ids": list(tag_ids)}).all())
+    for tag_id in tag_ids:
+        if tag_id not in found:
+            raise Invalid("tag_id_not_found", id=tag_id)
+    merged = {n.lower(): n for n in names}
+    for tag_id in tag_ids:
+        merged.setdefault(found[tag_id].lower(), found[tag_id])
+    return list(merged.values())
 
 
 def set_tags(db: Session, entry_id: int, tag_ids: Sequence[int], *, new: bool = False) -> None:

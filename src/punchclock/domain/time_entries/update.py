@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from sqlalchemy.orm import Session
 
 from punchclock.domain import access, timekeeping
 from punchclock.domain.actor import Actor
-from punchclock.domain.errors import Invalid, NotFound
+from punchclock.domain.errors import DomainError, Invalid, NotFound
 from punchclock.domain.inputs import UNSET
 from punchclock.domain.time_entries import queries, tags, writes
 from punchclock.domain.time_entries.inputs import TimeEntryChanges, value
@@ -20,8 +20,8 @@ from punchclock.domain.time_entries.writes import Ctx
 from punchclock.domain.timekeeping import Times
 from punchclock.models._common import utcnow
 
-_WRITTEN = ("workspace_id", "project_id", "task_id", "billable", "start", "stop", "duration", "description",
-            "duronly", "updated_at")
+_WRITTEN = ("workspace_id", "project_id", "task_id", "user_id", "billable", "start", "stop", "duration",
+            "description", "duronly", "updated_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,8 @@ class _Plan:
 
     entry: EntryRow
     workspace_id: int
+    #: The owner after the change (v9 bulk edits may give the entry to another member).
+    user_id: int
     premium: bool
     project_id: int | None
     task_id: int | None
@@ -39,10 +41,9 @@ class _Plan:
     tags: list[str] | None
 
 
-def _place(db: Session, actor: Actor, ctx: Ctx, entry: EntryRow, changes: TimeEntryChanges
+def _place(db: Session, actor: Actor, ctx: Ctx, entry: EntryRow, changes: TimeEntryChanges, owner_id: int
            ) -> tuple[int, bool, int | None, int | None]:
     """§7.3: workspace, whether it is premium, project and task after the change."""
-    owner_id = entry.user_id
     new_wid = value(changes.workspace_id)
     workspace_id = entry.workspace_id if new_wid is None else new_wid
     moving = workspace_id != entry.workspace_id
@@ -82,49 +83,89 @@ def _place(db: Session, actor: Actor, ctx: Ctx, entry: EntryRow, changes: TimeEn
     return workspace_id, premium, project_id, task_id
 
 
+def _new_owner(db: Session, actor: Actor, ctx: Ctx, entry: EntryRow, changes: TimeEntryChanges) -> int:
+    """The owner after the change: another active member only by an admin of the entry's (new) workspace."""
+    owner_id = value(changes.user_id)
+    if owner_id is None or owner_id == entry.user_id:
+        return entry.user_id
+    new_wid = value(changes.workspace_id)
+    writes.check_owner(db, actor, ctx, entry.workspace_id if new_wid is None else new_wid, owner_id)
+    return owner_id
+
+
+def _on_day(instant: datetime, day: date, tz: tzinfo) -> datetime:
+    """``instant`` moved to ``day``, keeping its time of day in ``tz`` (50- §5.1)."""
+    local = instant.astimezone(tz)
+    return datetime.combine(day, local.time(), tzinfo=tz).astimezone(UTC)
+
+
+def _times(actor: Actor, entry: EntryRow, changes: TimeEntryChanges) -> Times:
+    start, stop = value(changes.start), value(changes.stop)
+    if changes.start_day is not UNSET:
+        start = _on_day(entry.start, changes.start_day, actor.tz)
+    if changes.stop_day is not UNSET:
+        if entry.stop is None:
+            raise Invalid("time_entry_running")
+        stop = _on_day(entry.stop, changes.stop_day, actor.tz)
+    before = Times(entry.start, entry.stop, entry.duration)
+    return timekeeping.on_update(before, start, stop, value(changes.duration))
+
+
+def _given_tags(db: Session, changes: TimeEntryChanges, workspace_id: int) -> list[str] | None:
+    """The names sent (``tags`` and the names of ``tag_ids`` as one set), or None when neither was."""
+    if changes.tags is UNSET and changes.tag_ids is UNSET:
+        return None
+    names = tags.clean_tag_names(value(changes.tags))
+    return tags.with_tag_ids(db, workspace_id, names, value(changes.tag_ids))
+
+
 def _plan(db: Session, actor: Actor, ctx: Ctx, entry: EntryRow, changes: TimeEntryChanges,
           current_tags: Sequence[str] | None) -> _Plan:
     """§7 for one entry, validation only. ``current_tags`` saves a query per entry in bulk."""
     description = checked_description(value(changes.description)) if changes.description is not UNSET else None
     action = tags.tag_action(value(changes.tag_action))
-    given_tags = tags.clean_tag_names(value(changes.tags)) if changes.tags is not UNSET else None
-    workspace_id, premium, project_id, task_id = _place(db, actor, ctx, entry, changes)
-    before = Times(entry.start, entry.stop, entry.duration)
-    times = timekeeping.on_update(before, value(changes.start), value(changes.stop), value(changes.duration))
+    owner_id = _new_owner(db, actor, ctx, entry, changes)
+    workspace_id, premium, project_id, task_id = _place(db, actor, ctx, entry, changes, owner_id)
+    if owner_id != entry.user_id and project_id is not None and project_id == entry.project_id:
+        writes.check_owner_sees_project(db, actor, ctx, access.load_project(db, actor, project_id), owner_id)
+    given_tags = _given_tags(db, changes, workspace_id)
+    times = _times(actor, entry, changes)
     names: list[str] | None = None
     if given_tags is not None or workspace_id != entry.workspace_id:
         if current_tags is None:
             current_tags = queries.tag_names(db, [entry.id])[entry.id]
         names = list(current_tags) if given_tags is None else tags.combine_tags(current_tags, given_tags, action)
-    return _Plan(entry, workspace_id, premium, project_id, task_id, times, description, names)
+    return _Plan(entry, workspace_id, owner_id, premium, project_id, task_id, times, description, names)
 
 
-def _execute(db: Session, ctx: Ctx, plan: _Plan, now: datetime, changes: TimeEntryChanges, current: EntryRow
-             ) -> tuple[EntryRow, dict[int, Times], list[str] | None]:
+def _execute(db: Session, actor: Actor, ctx: Ctx, plan: _Plan, now: datetime, changes: TimeEntryChanges,
+             current: EntryRow) -> tuple[EntryRow, dict[int, Times], list[tuple[int, str]] | None]:
     """Write one plan. ``current`` is the entry as the request left it so far (a bulk update may have
-    stopped it); returns the entry written, the entries stopped for it, its tag names if they changed."""
+    stopped it); returns the entry written, the entries stopped for it, its tags if they changed."""
     times = plan.times
     stopped: dict[int, Times] = {}
-    if times.running and current.stop is not None:
-        writes.lock_user(db, current.user_id)
-        stopped = writes.stop_running(db, current.user_id, times.start, now, exclude_id=current.id)
+    if times.running and (current.stop is not None or plan.user_id != current.user_id):
+        writes.lock_user(db, plan.user_id)
+        stopped = writes.stop_running(db, plan.user_id, times.start, now, exclude_id=current.id)
     billable = current.billable if value(changes.billable) is None else bool(changes.billable)
     entry = current._replace(
         start=times.start, stop=times.stop, duration=times.duration, workspace_id=plan.workspace_id,
+        user_id=plan.user_id,
         project_id=plan.project_id, task_id=plan.task_id, billable=billable and plan.premium,
         description=current.description if plan.description is None else plan.description,
         duronly=current.duronly if value(changes.duronly) is None else bool(changes.duronly),
         updated_at=now)
     conn = db.connection()
     conn.execute(writes.UPDATE, {"entry_id": entry.id, **writes.values_of(entry, _WRITTEN)})
-    if (entry.workspace_id, entry.project_id) != (current.workspace_id, current.project_id):
+    if (entry.workspace_id, entry.project_id, entry.user_id) != (
+            current.workspace_id, current.project_id, current.user_id):
         conn.execute(writes.REFRESH_RATE, {"entry_id": entry.id})  # the rate chain starts elsewhere now
-    names: list[str] | None = None
+    pairs: list[tuple[int, str]] | None = None
     if plan.tags is not None:
-        found = tags.resolve(db, ctx.tags, entry.workspace_id, plan.tags)
+        found = tags.resolve(db, actor, ctx.tags, entry.workspace_id, plan.tags)
         tags.set_tags(db, entry.id, list(found))
-        names = queries.sort_names(found.values())
-    return entry, stopped, names
+        pairs = queries.sort_pairs(found.items())
+    return entry, stopped, pairs
 
 
 def _require_all(by_id: dict[int, EntryRow], entry_ids: Sequence[int]) -> list[EntryRow]:
@@ -135,39 +176,60 @@ def _require_all(by_id: dict[int, EntryRow], entry_ids: Sequence[int]) -> list[E
     return [by_id[i] for i in entry_ids]
 
 
-def update(db: Session, actor: Actor, entry_id: int, changes: TimeEntryChanges) -> Saved:
-    """``PUT /time_entries/{id}`` (§7): partial update of a live entry the caller may change."""
-    return update_many(db, actor, [entry_id], changes, single=True)[0]
+def update(db: Session, actor: Actor, entry_id: int, changes: TimeEntryChanges, *,
+           workspace_id: int | None = None) -> Saved:
+    """``PUT /time_entries/{id}`` (§7): partial update of a live entry the caller may change (in
+    ``workspace_id`` when given: v9 paths name the workspace)."""
+    return update_many(db, actor, [entry_id], changes, single=True, workspace_id=workspace_id)[0]
 
 
 def update_many(db: Session, actor: Actor, entry_ids: Sequence[int], changes: TimeEntryChanges, *,
-                single: bool = False) -> list[Saved]:
+                single: bool = False, workspace_id: int | None = None) -> list[Saved]:
     """``PUT /time_entries/{id,id,...}`` (§10): the same change on every entry, in the given order.
 
     All-or-nothing (O-18): every id must name a live entry the caller may change (the first that
     does not is named in the 404) and every entry must pass validation before anything is written.
     ``single``: one id from ``PUT /time_entries/{id}``, whose 404 names no id.
     """
-    by_id = writes.locked(db, actor, entry_ids, changes)
+    by_id = writes.locked(db, actor, entry_ids, changes, workspace_id=workspace_id)
     if single and entry_ids[0] not in by_id:
         raise NotFound("time_entry_not_found")
     entries = _require_all(by_id, entry_ids)
     ctx = Ctx()
-    wants_tags = changes.tags is not UNSET or value(changes.workspace_id) is not None
+    wants_tags = (changes.tags is not UNSET or changes.tag_ids is not UNSET
+                  or value(changes.workspace_id) is not None)
     current_tags = queries.tag_names(db, [e.id for e in entries]) if wants_tags else {}
     plans = [_plan(db, actor, ctx, e, changes, current_tags.get(e.id)) for e in entries]
     now = utcnow()
     state = dict(by_id)
-    names: dict[int, list[str]] = {}
+    pairs: dict[int, list[tuple[int, str]]] = {}
     for plan in plans:
-        entry, stopped, new_names = _execute(db, ctx, plan, now, changes, state[plan.entry.id])
+        entry, stopped, new_pairs = _execute(db, actor, ctx, plan, now, changes, state[plan.entry.id])
         state[entry.id] = entry
         for other, times in stopped.items():
             if other in state:
                 state[other] = state[other]._replace(stop=times.stop, duration=times.duration, updated_at=now)
-        if new_names is not None:
-            names[entry.id] = new_names
-    unknown = [e.id for e in entries if e.id not in names]
+        if new_pairs is not None:
+            pairs[entry.id] = new_pairs
+    unknown = [e.id for e in entries if e.id not in pairs]
     if unknown:
-        names.update(queries.tag_names(db, unknown))
-    return [Saved(state[e.id], names[e.id]) for e in entries]
+        pairs.update(queries.tag_pairs(db, unknown))
+    return [Saved.of(state[e.id], pairs[e.id]) for e in entries]
+
+
+def update_each(db: Session, actor: Actor, workspace_id: int, entry_ids: Sequence[int],
+                steps: Sequence[TimeEntryChanges]) -> list[tuple[int, DomainError | None]]:
+    """v9 bulk edit (50- §5, V-20): every entry on its own, in its own savepoint; the steps apply one
+    after the other (the operations of a patch document). Answers each id with None or its error."""
+    results: list[tuple[int, DomainError | None]] = []
+    for entry_id in entry_ids:
+        try:
+            with db.begin_nested():
+                writes.locked_one(db, actor, entry_id, workspace_id=workspace_id)
+                for changes in steps:
+                    update(db, actor, entry_id, changes, workspace_id=workspace_id)
+        except DomainError as err:
+            results.append((entry_id, err))
+        else:
+            results.append((entry_id, None))
+    return results

@@ -53,8 +53,8 @@ SET_TIMES = update(_ENTRIES).where(T.id == bindparam("entry_id")).values(
     **{name: _bind(name) for name in ("stop", "duration", "updated_at")})
 #: Every column an update (§7) may change; the service always writes all of them.
 UPDATE = update(_ENTRIES).where(T.id == bindparam("entry_id")).values(
-    **{name: _bind(name) for name in ("workspace_id", "project_id", "task_id", "billable", "start", "stop",
-                                       "duration", "description", "duronly", "updated_at")})
+    **{name: _bind(name) for name in ("workspace_id", "project_id", "task_id", "user_id", "billable", "start",
+                                       "stop", "duration", "description", "duronly", "updated_at")})
 SOFT_DELETE = update(_ENTRIES).where(T.id == bindparam("entry_id")).values(
     **{name: _bind(name) for name in ("deleted_at", "updated_at")})
 #: ``rates.refresh`` for one entry, prebuilt: after an entry is placed (insert, new workspace or project).
@@ -118,9 +118,10 @@ def lock_user(db: Session, user_id: int) -> None:
     db.connection().execute(_LOCK_USER, {"user_id": user_id})
 
 
-def locked(db: Session, actor: Actor, entry_ids: Sequence[int], changes: TimeEntryChanges | None = None
-           ) -> dict[int, EntryRow]:
-    """The live entries among ``entry_ids`` the caller may change, by id, locked until commit.
+def locked(db: Session, actor: Actor, entry_ids: Sequence[int], changes: TimeEntryChanges | None = None, *,
+           workspace_id: int | None = None) -> dict[int, EntryRow]:
+    """The live entries among ``entry_ids`` the caller may change, by id, locked until commit; with
+    ``workspace_id`` only those in that workspace (v9 paths name it).
 
     Every read-modify-write of entries starts here, so that concurrent changes of one entry take turns
     and the later one reads the earlier one's result (its tags above all: they are read, combined and
@@ -132,14 +133,17 @@ def locked(db: Session, actor: Actor, entry_ids: Sequence[int], changes: TimeEnt
     target = value(changes.workspace_id) if changes is not None else None
     rates.lock_for_entries(db, {wid for wid, _ in placed} | ({target} if target is not None else set()))
     if changes is not None and changes.starts_timer():
-        for user_id in sorted({uid for _, uid in placed}):
+        new_owner = value(changes.user_id)
+        for user_id in sorted({uid for _, uid in placed} | ({new_owner} if new_owner is not None else set())):
             lock_user(db, user_id)
-    return {row.id: EntryRow._make(row) for row in conn.execute(_LOCKED, params)}
+    return {row.id: EntryRow._make(row) for row in conn.execute(_LOCKED, params)
+            if workspace_id is None or row.workspace_id == workspace_id}
 
 
-def locked_one(db: Session, actor: Actor, entry_id: int, changes: TimeEntryChanges | None = None) -> EntryRow:
+def locked_one(db: Session, actor: Actor, entry_id: int, changes: TimeEntryChanges | None = None, *,
+               workspace_id: int | None = None) -> EntryRow:
     """One entry as ``locked`` gives it; 404 when the caller may not change it."""
-    entry = locked(db, actor, [entry_id], changes).get(entry_id)
+    entry = locked(db, actor, [entry_id], changes, workspace_id=workspace_id).get(entry_id)
     if entry is None:
         raise NotFound("time_entry_not_found")
     return entry

@@ -103,7 +103,7 @@ WEEKLY = [
 PROJECT = [
     *CALLER,
     _param("project_id", {"type": "integer", "minimum": 1}, "Project to show.", required=True),
-    page("Page of tasks_page (0 reads as 1)."),
+    page("Page of tasks_page, from 1."),
     *order(project.ORDER_FIELDS, "name", False),
 ]
 

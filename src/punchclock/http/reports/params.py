@@ -54,6 +54,11 @@ class Params:
             raise Malformed("invalid_param", name=name)
         return number
 
+    def details_page(self) -> int:
+        """``page`` of the detailed report: 1-based, but ``0`` reads as page 1 (O-89: tap-toggl starts there
+        and retries every other answer forever); negative or non-integer is 400 as for any integer."""
+        return self.integer("page", default=1, minimum=0) or 1
+
     def required_integer(self, name: str) -> int:
         number = self.integer(name)
         if number is None:

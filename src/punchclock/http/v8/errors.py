@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from punchclock.domain.errors import (
@@ -122,6 +123,12 @@ MESSAGES: dict[str, str] = {
     "invitation_not_found": "Invitation not found, already used or expired",
     "invitation_other_account": "This invitation is for another account",
     "invalid_form": "Invalid form data",
+    # clients and tags (helper: v9 clients/tags)
+    "admins_create_tags": "Only workspace admins may create tags here",
+    "tag_name_taken": "Name has already been taken",
+    # groups (helper: v9 organizations/groups)
+    "group_name_blank": "Name can't be blank",
+    "group_name_taken": "Name has already been taken",
 }
 
 STATUS: list[tuple[type[DomainError], int]] = [
@@ -135,8 +142,9 @@ STATUS: list[tuple[type[DomainError], int]] = [
 ]
 
 
-def message(code: str, ctx: dict[str, Any]) -> str:
-    template = MESSAGES.get(code)
+def message(code: str, ctx: dict[str, Any], table: Mapping[str, str] = MESSAGES) -> str:
+    """The English text of ``code`` in ``table`` (v9 passes its own), filled in with ``ctx``."""
+    template = table.get(code)
     if template is None:
         return code.replace("_", " ").capitalize()
     try:

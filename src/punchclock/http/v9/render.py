@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from punchclock.domain.actor import UserRecord
+from punchclock.http.avatar import path_for
 
 
 def utc(value: datetime | None) -> str | None:
@@ -40,10 +40,7 @@ def accounts_id(user_id: int) -> str:
     return str(user_id).zfill(22)
 
 
-def avatar_url(public_url: str) -> str:
-    """Every user's ``image_url``: an absolute URL (toggl_python validates it), as v8."""
-    return public_url.rstrip("/") + "/static/avatar.png"
-
-
-def user_name(user: UserRecord) -> str:
-    return user.fullname
+def image_url(public_url: str, fullname: str | None, email: str, user_id: int) -> str:
+    """A user's avatar, the same picture as v8's (``http/avatar.py``), as an absolute URL: toggl_python
+    validates ``image_url`` as one. Used for every avatar field of v9 (``avatar_url``, ``user_avatar_url``)."""
+    return public_url.rstrip("/") + path_for(fullname, email, user_id)

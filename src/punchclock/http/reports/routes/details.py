@@ -21,7 +21,7 @@ router = common.make_router()
 async def details(request: Request) -> Response:
     s = await common.start(request)
     order, desc = params.order(s.params, detailed.ORDER_FIELDS, "date", True)
-    page = s.params.integer("page", default=1) or 1
+    page = s.params.details_page()
     report = detailed.report(s.db, s.ctx, s.filters, order=order, descending=desc, page=page)
     return wire.json_response(serialize.detailed(report, s.ctx.show_money))
 
