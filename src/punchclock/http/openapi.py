@@ -82,12 +82,13 @@ def security_schemes(settings: Settings) -> Schema:
     return {
         BASIC: {
             "type": "http", "scheme": "basic",
-            "description": "Your API token as user name and the word `api_token` as password; or (API v8 only) "
-                           "your e-mail and password. The Reports API accepts only the API token.",
+            "description": "Your API token as user name and the word `api_token` as password; or (APIs v8 and "
+                           "v9) your e-mail and password. The Reports API accepts only the API token.",
         },
         COOKIE: {
             "type": "apiKey", "in": "cookie", "name": settings.session_cookie_name,
-            "description": "Session opened by POST /api/v8/sessions or an e-mail + password login (API v8 only).",
+            "description": "Session opened by POST /api/v8/sessions or an e-mail + password login to API v8; "
+                           "accepted by APIs v8 and v9.",
         },
     }
 

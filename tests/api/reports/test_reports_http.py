@@ -188,7 +188,7 @@ class TestOperatorWarning:
     def test_warning_on_success_and_on_errors(self, client: TestClient, example: Example) -> None:
         ok = client.get(DETAILS, params=query(example.ws.id), headers=token_auth(example.mara))
         refused = client.get(DETAILS, params=query(example.ws.id))
-        bad = client.get(DETAILS, params=query(example.ws.id, page="0"), headers=token_auth(example.mara))
+        bad = client.get(DETAILS, params=query(example.ws.id, page="-1"), headers=token_auth(example.mara))
         assert [(r.status_code, r.headers.get_list("warning")) for r in (ok, refused, bad)] == [
             (200, ["Maintenance on Sunday 02:00 UTC"]), (401, ["Maintenance on Sunday 02:00 UTC"]),
             (400, ["Maintenance on Sunday 02:00 UTC"])]

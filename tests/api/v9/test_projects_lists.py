@@ -179,14 +179,15 @@ class TestPerUser:
         assert [p["id"] for p in me(client, user, "/me/projects/paginated")] == ids
         assert [p["id"] for p in me(client, user, "/me/projects/paginated", "?per_page=5000")] == ids
 
-    def test_related_is_the_default_me_projects(self, client: TestClient, db: Session, settings: Settings) -> None:
+    def test_related_lists_archived_projects_too(self, client: TestClient, db: Session, settings: Settings) -> None:
+        """``/me?with_related_data`` takes v8's related-data selection: archived projects are in it."""
         user = make_user(db)
         wid = home(user)
         make_project(db, workspace_id=wid, name="live")
         make_project(db, workspace_id=wid, name="archived", active=False)
         actor = Actor(user=user, workspaces={wid: True})  # type: ignore[arg-type]  # an ORM user as the record
-        assert related(db, actor, settings) == me(client, user, "/me/projects")
-        assert [p["name"] for p in related(db, actor, settings)] == ["live"]
+        assert related(db, actor, settings) == me(client, user, "/me/projects", "?include_archived=true")
+        assert [p["name"] for p in related(db, actor, settings)] == ["live", "archived"]
 
 
 class TestBulkPatch:
