@@ -30,6 +30,30 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@dataclass
+class Live:
+    """A server the tests share for a whole module, and how much of its log was already checked."""
+
+    base: str
+    database_url: str
+    log: Path
+    backend: str
+    #: Length of the log text already checked after a test.
+    checked: int = 0
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def access(self) -> list[dict[str, Any]]:
+        """The JSON access-log lines written so far."""
+        return [json.loads(line) for line in self.log_text().splitlines() if line.startswith("{")]
+
+
+def problems(text: str) -> list[str]:
+    """Server log lines that mean something went wrong."""
+    return [line for line in text.splitlines() if "Traceback" in line or "ERROR" in line or "CRITICAL" in line]
+
+
 def fresh(method: str, url: str, **kwargs: Any) -> httpx.Response:
     """One request on its own connection (closed afterwards), so successive requests can reach any worker."""
     headers = {**kwargs.pop("headers", {}), "Connection": "close"}

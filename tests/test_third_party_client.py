@@ -20,7 +20,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,37 +31,10 @@ from toggl.TogglPy import Endpoints, Toggl
 from punchclock import __version__
 from punchclock.db.migrate import upgrade
 from tests.api.reports.conftest import SPEC_PALETTE
+from tests.live_server import Live, free_port, problems
 
 ORIGINAL_BASE = "https://api.track.toggl.com"
 TIMEOUT = 20  # seconds, for every HTTP call of this module (TogglPy sets none of its own)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Live:
-    base: str
-    database_url: str
-    log: Path
-    backend: str
-    #: Length of the log text already checked by ``clean_log``.
-    checked: int = 0
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def access(self) -> list[dict[str, Any]]:
-        """The JSON access-log lines written so far."""
-        return [json.loads(line) for line in self.log_text().splitlines() if line.startswith("{")]
-
-
-def problems(text: str) -> list[str]:
-    """Log lines that mean something went wrong on the server."""
-    return [line for line in text.splitlines() if "Traceback" in line or "ERROR" in line or "CRITICAL" in line]
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

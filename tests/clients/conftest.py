@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from punchclock.db.migrate import upgrade
-from tests.clients.support import Live, client_python, problems
-from tests.live_server import start_server
+from tests.clients.support import client_python
+from tests.live_server import Live, problems, start_server
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

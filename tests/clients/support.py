@@ -18,11 +18,12 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
 from typing import Any
+
+from tests.live_server import Live
 
 TIMEOUT = 60.0  # seconds for one client call or one plain HTTP call
 DRIVERS = Path(__file__).parent / "drivers"
@@ -62,24 +63,6 @@ def client_env(home: Path, **extra: str) -> dict[str, str]:
            if not k.startswith(("PUNCHCLOCK_", "TOGGL_", "PYTHON", "VIRTUAL_ENV", "XDG_CONFIG_HOME"))}
     env.update(HOME=str(home), TZ="UTC", LANG="C.UTF-8", PYTHONUTF8="1", **extra)
     return env
-
-
-@dataclass
-class Live:
-    base: str
-    database_url: str
-    log: Path
-    backend: str
-    #: Length of the log text already checked after a test.
-    checked: int = 0
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-
-def problems(text: str) -> list[str]:
-    """Server log lines that mean something went wrong."""
-    return [line for line in text.splitlines() if "Traceback" in line or "ERROR" in line or "CRITICAL" in line]
 
 
 class HttpError(Exception):
