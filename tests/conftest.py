@@ -145,7 +145,8 @@ def redis_url() -> str:
 
 @pytest.fixture
 def settings(db_url: str) -> Settings:
-    return Settings(database_url=db_url, rate_limit=False, public_url="http://testserver")
+    # No delivery loop in the background of every test: the webhook delivery tests turn it on.
+    return Settings(database_url=db_url, rate_limit=False, public_url="http://testserver", webhooks_dispatcher=False)
 
 
 @pytest.fixture

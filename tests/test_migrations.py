@@ -110,7 +110,8 @@ class TestSchemaMatchesModels:
                    if isinstance(ix, Index) and (ix.expressions != list(ix.columns) or
                                                  ix.dialect_options["sqlite"]["where"] is not None)]
         assert {ix.name for ix in special} == {"uq_clients_name", "uq_projects_name", "uq_tags_name",
-                                               "uq_tasks_name", "uq_users_email_lower", "uq_time_entries_running"}
+                                               "uq_tasks_name", "uq_users_email_lower", "uq_time_entries_running",
+                                               "uq_webhook_subscriptions_description"}
         for ix in special:
             sql = found.get(str(ix.name))
             assert sql is not None, f"index {ix.name} missing"

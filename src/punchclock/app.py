@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from urllib.parse import parse_qsl
 
 import orjson
@@ -28,10 +30,14 @@ from punchclock.http.loginthrottle import LoginThrottle
 from punchclock.http.ratelimit import Rate, make_limiter
 from punchclock.http.reports import errors as reports_errors
 from punchclock.http.reports.routes import ROUTERS as REPORTS_ROUTERS
+from punchclock.http.reports_v3.routes import ROUTERS as REPORTS_V3_ROUTERS
 from punchclock.http.v8 import errors as v8_errors
 from punchclock.http.v8.routes import ROUTERS as V8_ROUTERS
 from punchclock.http.v9 import errors as v9_errors
 from punchclock.http.v9.routes import ROUTERS as V9_ROUTERS
+from punchclock.http.webhooks.routes import ROUTERS as WEBHOOKS_ROUTERS
+from punchclock.webhooks import outbox
+from punchclock.webhooks.dispatcher import Dispatcher
 
 RETIRED = re.compile(r"^/(api/v[1-7]|reports/api/v1)(/|$)")
 #: Paths whose errors are one JSON string (API v9 and, later, Reports v3 and Webhooks; V-3).
@@ -193,14 +199,31 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return _error_for_path(request, 500, "Internal error")
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The webhook delivery loop runs for as long as the worker serves (70- §8.1, V-43)."""
+    dispatcher: Dispatcher | None = None
+    if app.state.settings.webhooks_dispatcher:
+        dispatcher = app.state.dispatcher = Dispatcher(app.state)
+        dispatcher.start()
+    try:
+        yield
+    finally:
+        if dispatcher is not None:
+            await dispatcher.stop()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    outbox.install()
     app = FastAPI(
         title="punchclock",
         version=__version__,
-        description="Self-hosted time tracking, compatible with the Toggl API v8 and v9 and Reports API v2.",
+        description="Self-hosted time tracking, compatible with the Toggl API v8 and v9, Reports API v2 and v3 "
+                    "and the Webhooks API v1.",
         docs_url=None,  # /docs and /redoc come from http/docs.py, without a CDN
         redoc_url=None,
+        lifespan=_lifespan,
     )
     engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
     app.state.settings = settings
@@ -217,10 +240,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.v8_rate = Rate(settings.v8_rate_per_second, settings.v8_burst)
     app.state.v9_rate = Rate(settings.v9_rate_per_second, settings.v9_burst)
     app.state.reports_rate = Rate(settings.reports_rate_per_second, settings.reports_burst)
+    app.state.reports_v3_rate = Rate(settings.reports_v3_rate_per_second, settings.reports_v3_burst)
     app.state.mail_sender = mail.sender_for(settings)
 
     mounted = [("/api/v8", router) for router in V8_ROUTERS] + [("/api/v9", router) for router in V9_ROUTERS] + [
-        ("/reports/api/v2", router) for router in REPORTS_ROUTERS] + [("", invitations.router), ("", avatar.router)]
+        ("/reports/api/v2", router) for router in REPORTS_ROUTERS] + [
+        ("/reports/api/v3", router) for router in REPORTS_V3_ROUTERS] + [
+        ("/webhooks/api/v1", router) for router in WEBHOOKS_ROUTERS] + [("", invitations.router), ("", avatar.router)]
     for prefix, router in mounted:
         if prefix:
             _only_under(router, prefix)

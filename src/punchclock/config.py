@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     v9_burst: int = 100
     reports_rate_per_second: float = 1.0
     reports_burst: int = 2
+    #: Reports API v3: a family of its own (v9 contract 10- §8); the Webhooks API shares v9's.
+    reports_v3_rate_per_second: float = 1.0
+    reports_v3_burst: int = 10
     #: Failed logins answered 429 after a burst (http/loginthrottle.py); independent of ``rate_limit``.
     login_throttle: bool = True
     #: Failures per (account, client IP) and per client IP that fill the buckets; each drains over the window.
@@ -63,6 +66,24 @@ class Settings(BaseSettings):
     smtp_from: str = "punchclock@localhost"
     #: Upgrade the connection with STARTTLS before logging in (certificate verified).
     smtp_starttls: bool = True
+
+    # -- webhooks (v9 contract 70- §11) --
+    #: Run the delivery loop inside every ``punchclock serve`` worker.
+    webhooks_dispatcher: bool = True
+    #: Allow callback URLs that resolve to loopback, private or link-local addresses (tests, intranets).
+    webhooks_allow_private: bool = False
+    #: Seconds per delivery attempt and per probe (connecting: at most 5 of them).
+    webhooks_timeout: float = Field(default=10.0, gt=0)
+    #: The delivery loop looks for due deliveries at least this often.
+    webhooks_poll_seconds: float = Field(default=2.0, gt=0)
+    #: Subscriptions delivered to in parallel per process.
+    webhooks_concurrency: int = Field(default=4, ge=1)
+    #: Multiplies the retry back-off schedule (tests use a tiny value).
+    webhooks_retry_scale: float = Field(default=1.0, ge=0)
+    #: Live subscriptions per (creator, workspace).
+    webhooks_max_per_user: int = Field(default=10, ge=1)
+    #: Days events and deliveries are kept (and pending ones retried).
+    webhooks_retention_days: int = Field(default=7, ge=1)
 
 
 @lru_cache

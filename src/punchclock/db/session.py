@@ -12,11 +12,17 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 
-def request_session(request: Request) -> Session:
+def request_session(request: Request, *, read_only: bool | None = None) -> Session:
+    """The request's session; ``read_only`` overrides the method's verdict (Reports v3 reads by POST).
+
+    ``info["origin"]`` holds the path and method for the events the changes emit (webhooks/outbox.py).
+    """
     db: Session | None = getattr(request.state, "db", None)
     if db is None:
-        read_only = request.method in ("GET", "HEAD")
+        if read_only is None:
+            read_only = request.method in ("GET", "HEAD")
         db = (request.app.state.read_sessionmaker if read_only else request.app.state.write_sessionmaker)()
+        db.info["origin"] = (request.url.path, request.method)
         request.state.db = db
     return db
 

@@ -5,6 +5,7 @@ from punchclock.models.groups import Group, GroupMember
 from punchclock.models.organizations import Organization
 from punchclock.models.time_entries import TimeEntry, TimeEntryTag
 from punchclock.models.users import AuthSession, User
+from punchclock.models.webhooks import WebhookDelivery, WebhookEvent, WebhookSubscription
 from punchclock.models.workspaces import Workspace, WorkspaceMember
 
 __all__ = [
@@ -20,6 +21,9 @@ __all__ = [
     "TimeEntry",
     "TimeEntryTag",
     "User",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
     "Workspace",
     "WorkspaceMember",
 ]

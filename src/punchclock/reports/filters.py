@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+
+from punchclock.domain.errors import Malformed
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,3 +37,35 @@ class ReportFilters:
     without_description: bool = False
     #: Round each entry's duration with the workspace's rounding rule before anything is summed.
     rounding: bool = False
+    #: The rounding step in minutes instead of the workspace's (Reports v3 ``rounding_minutes``, V-31).
+    rounding_minutes: int | None = None
+    #: Inclusive bounds on the (rounded) duration in seconds (Reports v3).
+    min_seconds: int | None = None
+    max_seconds: int | None = None
+
+
+def one_year_after(day: date) -> date:
+    """The same calendar day a year later (29 February -> 28 February)."""
+    year = day.year + 1
+    return date(year, day.month, min(day.day, monthrange(year, day.month)[1]))
+
+
+def day_range(since: date | None, until: date | None, today: date) -> tuple[date, date]:
+    """The report's days from the asked bounds, with the defaults and limits of 50-reports §3.1 (V-29).
+
+    Neither: the last seven days; only ``since``: up to today, or seven days when today is not within a
+    year after it; only ``until``: the seven days ending then. At most one year.
+    """
+    if since is None and until is None:
+        since, until = today - timedelta(days=6), today
+    elif until is None:
+        assert since is not None
+        far = since > today or one_year_after(since) < today
+        until = since + timedelta(days=6) if far else today
+    elif since is None:
+        since = until - timedelta(days=6)
+    if since > until:
+        raise Malformed("since_after_until")
+    if until > one_year_after(since):
+        raise Malformed("span_too_long")
+    return since, until

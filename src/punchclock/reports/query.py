@@ -155,7 +155,8 @@ def resolve(db: Session, filters: ReportFilters) -> Resolved:
 def rounded_seconds(ctx: ReportContext, filters: ReportFilters) -> SQLColumnExpression[int]:
     """Each entry's duration, rounded per the workspace rule when asked (20-workspaces §1.1, O-71)."""
     d = TimeEntry.duration
-    step = ctx.workspace.rounding_minutes * 60
+    minutes = filters.rounding_minutes if filters.rounding_minutes is not None else ctx.workspace.rounding_minutes
+    step = minutes * 60
     if not filters.rounding or step <= 0:
         return d
     direction = ctx.workspace.rounding
@@ -238,4 +239,9 @@ def entries(ctx: ReportContext, filters: ReportFilters, resolved: Resolved) -> S
         conditions.append(lower_text(TimeEntry.description).contains(filters.description.lower(), autoescape=True))
     if filters.without_description:
         conditions.append(TimeEntry.description == "")
-    return _columns(rounded_seconds(ctx, filters)).where(and_(*conditions))
+    seconds = rounded_seconds(ctx, filters)
+    if filters.min_seconds is not None:
+        conditions.append(seconds >= filters.min_seconds)
+    if filters.max_seconds is not None:
+        conditions.append(seconds <= filters.max_seconds)
+    return _columns(seconds).where(and_(*conditions))

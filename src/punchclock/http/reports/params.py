@@ -8,7 +8,6 @@ Reports error format.
 from __future__ import annotations
 
 import re
-from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,7 +16,7 @@ from starlette.datastructures import QueryParams
 
 from punchclock.domain.errors import Malformed
 from punchclock.http.ids import MAX_ID, id_value
-from punchclock.reports.filters import IdFilter, ReportFilters
+from punchclock.reports.filters import IdFilter, ReportFilters, day_range
 
 #: Filter lists may be longer than v8's id paths: a report may name every project of a workspace.
 MAX_IDS = 10_000
@@ -124,12 +123,6 @@ class Params:
         return None if values is None else frozenset(values)
 
 
-def one_year_after(day: date) -> date:
-    """The same calendar day a year later (29 February -> 28 February)."""
-    year = day.year + 1
-    return date(year, day.month, min(day.day, monthrange(year, day.month)[1]))
-
-
 def date_range(p: Params, today: date, *, weekly: bool = False) -> tuple[date, date]:
     """``since`` and ``until`` with the defaults and limits of §3.1 (weekly: §6.1, O-81)."""
     since, until = p.day("since"), p.day("until")
@@ -138,19 +131,7 @@ def date_range(p: Params, today: date, *, weekly: bool = False) -> tuple[date, d
         if until is not None and until < first:
             raise Malformed("until_before_since")
         return first, first + timedelta(days=6)
-    if since is None and until is None:
-        since, until = today - timedelta(days=6), today
-    elif until is None:
-        assert since is not None
-        far = since > today or one_year_after(since) < today
-        until = since + timedelta(days=6) if far else today
-    elif since is None:
-        since = until - timedelta(days=6)
-    if since > until:
-        raise Malformed("since_after_until")
-    if until > one_year_after(since):
-        raise Malformed("span_too_long")
-    return since, until
+    return day_range(since, until, today)
 
 
 def require_caller_fields(p: Params) -> int:
