@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from punchclock.domain.errors import Invalid, Malformed
@@ -123,6 +123,25 @@ def require(data: Any) -> Body:
 def date_range(body: Body, today: date) -> tuple[date, date]:
     """``start_date`` … ``end_date`` with v2's defaults and limits (V-29)."""
     return day_range(body.day("start_date"), body.day("end_date"), today)
+
+
+def week_range(body: Body, today: date, beginning_of_week: int) -> tuple[date, date, date]:
+    """The weekly report's seven days (60- §7, V-34): ``(first, last_counted, seventh)``.
+
+    ``start_date`` opens the week (default: the first day of the caller's current week, ``beginning_of_week``
+    0 = Sunday … 6 = Saturday); an ``end_date`` must lie within the seven days and the days after it count 0,
+    so the filters run ``first`` … ``last_counted`` while the report still has seven columns.
+    """
+    first = body.day("start_date")
+    if first is None:
+        first = today - timedelta(days=(today.isoweekday() - beginning_of_week) % 7)
+    seventh = first + timedelta(days=6)
+    end = body.day("end_date")
+    if end is not None and end < first:
+        raise Malformed("since_after_until")
+    if end is not None and end > seventh:
+        raise Malformed("weekly_span")
+    return first, end if end is not None else seventh, seventh
 
 
 def rounding(body: Body) -> tuple[bool, int | None]:
