@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     webhooks_retry_scale: float = Field(default=1.0, ge=0)
     #: Live subscriptions per (creator, workspace).
     webhooks_max_per_user: int = Field(default=10, ge=1)
+    #: Seconds a delivering process holds a subscription; a dead process's lease expires after it (extension).
+    webhooks_lease_seconds: float = Field(default=60.0, gt=0)
     #: Days events and deliveries are kept (and pending ones retried).
     webhooks_retention_days: int = Field(default=7, ge=1)
 
