@@ -13,6 +13,8 @@ from punchclock.config import Settings
 
 BASIC, COOKIE = {"basicAuth": []}, {"sessionCookie": []}
 #: Every Reports operation in the document; error400/error500 are test endpoints and stay out.
+#: Described in their own tests (tests/api/v9, tests/api/reports_v3, tests/webhooks).
+NEWER = ("/api/v9/", "/reports/api/v3/", "/webhooks/")
 REPORTS = {f"/reports/api/v2/{name}" for name in (
     "details", "details.csv", "details.pdf", "summary", "summary.csv", "summary.pdf",
     "weekly", "weekly.csv", "weekly.pdf", "project")}
@@ -52,15 +54,17 @@ def test_security_schemes(doc: dict[str, Any]) -> None:
 def test_security_applied_to_every_operation(doc: dict[str, Any]) -> None:
     anonymous = {(m, p) for m, p, op in operations(doc) if op["security"] == []}
     assert anonymous == {("POST", "/api/v8/signups"), ("GET", "/user/accept_invitation"),
-                         ("GET", "/avatars/{name}.svg"), ("GET", "/api/v9/status"), ("POST", "/api/v9/signup")}
+                         ("GET", "/avatars/{name}.svg"), ("GET", "/api/v9/status"), ("POST", "/api/v9/signup"),
+                         ("GET", "/webhooks/api/v1/status"),
+                         ("GET", "/webhooks/api/v1/validate/{workspace_id}/{subscription_id}/{validation_code}")}
     optional = {(m, p) for m, p, op in operations(doc) if {} in op["security"]}
     assert optional == {("POST", "/api/v8/sessions"), ("POST", "/user/accept_invitation")}
     for method, path, op in operations(doc):
-        if path.startswith("/reports/"):
+        if path.startswith("/reports/api/v2/"):
             assert op["security"] == [BASIC], path  # token only (50-reports §2)
         elif (method, path) not in anonymous:
             assert op["security"][:2] == [BASIC, COOKIE], (method, path)
-    assert sum(1 for _, p, _ in operations(doc) if not p.startswith("/api/v9/")) == 70
+    assert sum(1 for _, p, _ in operations(doc) if not p.startswith(NEWER)) == 70
 
 
 def test_no_422_and_no_validation_schemas(doc: dict[str, Any]) -> None:
@@ -82,11 +86,18 @@ def test_error_schemas_per_dialect(doc: dict[str, Any]) -> None:
     assert sorted(k for k in responses if k.startswith("V9Error")) == [
         f"V9Error{s}" for s in (400, 402, 403, 404, 409, 429)]
     for method, path, op in operations(doc):
-        dialect = ("ReportsError" if path.startswith("/reports/") else
+        dialect = ("ReportsError" if path.startswith("/reports/api/v2/") else
+                   "ReportsV3Error" if path.startswith("/reports/api/v3/") else
+                   "WebhooksError" if path.startswith("/webhooks/") else
                    "V9Error" if path.startswith("/api/v9/") else "V8Error")
-        expected = ({"400", "401", "403", "429"} if dialect == "ReportsError" else {"400", "403", "404", "429"})
+        expected = ({"400", "401", "403", "429"} if dialect == "ReportsError" else
+                    {"400", "403", "429"} if dialect == "ReportsV3Error" else {"400", "403", "404", "429"})
         if path == "/avatars/{name}.svg":
             expected = {"404"}
+        if path == "/webhooks/api/v1/status":
+            expected = set()
+        elif path.startswith("/webhooks/api/v1/validate/"):
+            expected = {"400", "429"}
         errors = {s for s in op["responses"] if s >= "400"}
         assert expected <= errors, (method, path)
         for status in errors:
@@ -97,7 +108,7 @@ def test_error_schemas_per_dialect(doc: dict[str, Any]) -> None:
 
 
 def test_reports_parameters(doc: dict[str, Any]) -> None:
-    assert {p for p in doc["paths"] if p.startswith("/reports/")} == REPORTS
+    assert {p for p in doc["paths"] if p.startswith("/reports/api/v2/")} == REPORTS
     for path in REPORTS:
         parameters = {p["name"]: p for p in doc["paths"][path]["get"]["parameters"]}
         assert all(p["in"] == "query" for p in parameters.values())

@@ -1,7 +1,8 @@
 """``/openapi.json``: FastAPI's document, completed with what FastAPI cannot see.
 
 * security schemes (HTTP Basic, the session cookie), applied per operation;
-* the real error answers of each dialect (v8: a JSON array of strings; Reports: ``{"error": {...}}``)
+* the real error answers of each dialect (v8: a JSON array of strings; Reports v2: ``{"error": {...}}``;
+  v9, Reports v3 and Webhooks: one JSON string)
   instead of FastAPI's 422, which this server never sends (parameter errors are 400);
 * the Reports response bodies that the Reports routes reference (``http/reports/openapi.py``).
 
@@ -53,6 +54,22 @@ REPORTS_ERRORS = {
     429: "Too many requests: retry after Retry-After seconds",
 }
 REPORTS_PROJECT = {402: "The workspace is not premium", 404: "No such project visible in the workspace"}
+REPORTS_V3_PREFIX = "/reports/api/v3/"
+REPORTS_V3_ERRORS = {
+    400: "Empty or malformed body: types, enumerations, dates, span, grouping pair",
+    403: "Missing or wrong credentials, or not an active member of the workspace",
+    429: "Too many requests: retry after Retry-After seconds",
+}
+WEBHOOKS_PREFIX = "/webhooks/api/v1/"
+#: The validation link is opened by whoever holds its code; the status is public (70- §3).
+WEBHOOKS_ANONYMOUS = {("get", "/webhooks/api/v1/status"),
+                      ("get", "/webhooks/api/v1/validate/{workspace_id}/{subscription_id}/{validation_code}")}
+WEBHOOKS_ERRORS = {
+    400: "Malformed body, failed validation, or the callback failed its probe",
+    403: "Missing or wrong credentials, or not an active member of the workspace",
+    404: "No such subscription (or not yours to manage)",
+    429: "Too many requests: retry after Retry-After seconds",
+}
 
 
 def install(app: FastAPI, settings: Settings) -> None:
@@ -83,12 +100,13 @@ def security_schemes(settings: Settings) -> Schema:
         BASIC: {
             "type": "http", "scheme": "basic",
             "description": "Your API token as user name and the word `api_token` as password; or (APIs v8 and "
-                           "v9) your e-mail and password. The Reports API accepts only the API token.",
+                           "v9, Reports v3, Webhooks) your e-mail and password. Reports API v2 accepts only the "
+                           "API token.",
         },
         COOKIE: {
             "type": "apiKey", "in": "cookie", "name": settings.session_cookie_name,
             "description": "Session opened by POST /api/v8/sessions or an e-mail + password login to API v8; "
-                           "accepted by APIs v8 and v9.",
+                           "accepted by APIs v8 and v9, Reports v3 and Webhooks.",
         },
     }
 
@@ -118,6 +136,8 @@ def error_responses() -> Schema:
     for prefix, schema, statuses in (
         ("V8Error", "V8Errors", {**V8_ERRORS, **V8_PREMIUM}),
         ("V9Error", "V9Error", {**V9_ERRORS, **V9_EXTRA}),
+        ("ReportsV3Error", "V9Error", {**REPORTS_V3_ERRORS, **REPORTS_PROJECT}),
+        ("WebhooksError", "V9Error", WEBHOOKS_ERRORS),
         ("ReportsError", "ReportsError", {**REPORTS_ERRORS, **REPORTS_PROJECT}),
     ):
         for status, description in statuses.items():
@@ -140,6 +160,20 @@ def _complete(method: str, path: str, operation: Schema) -> None:
         if path.endswith("/stop"):
             statuses[409] = V9_EXTRA[409]
         name = "V9Error"
+    elif path.startswith(REPORTS_V3_PREFIX):
+        operation.setdefault("security", V8_AUTH)
+        project = path.endswith("/projects/{project_id}/summary")
+        statuses = {**REPORTS_V3_ERRORS, **(REPORTS_PROJECT if project else {})}
+        name = "ReportsV3Error"
+    elif path.startswith(WEBHOOKS_PREFIX):
+        anonymous = (method, path) in WEBHOOKS_ANONYMOUS
+        operation.setdefault("security", [] if anonymous else V8_AUTH)
+        statuses = dict(WEBHOOKS_ERRORS)
+        if path.endswith("/status"):
+            statuses = {}
+        elif anonymous:
+            statuses = {400: "Unknown subscription or validation code", 429: WEBHOOKS_ERRORS[429]}
+        name = "WebhooksError"
     elif path.startswith(REPORTS_PREFIX):
         operation.setdefault("security", [{BASIC: []}])
         statuses = {**REPORTS_ERRORS, **(REPORTS_PROJECT if path.endswith("/project") else {})}

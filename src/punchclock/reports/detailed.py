@@ -48,6 +48,8 @@ def _key(base: Subquery, owner: Any, order: str) -> Any:
         "description": lower_text(base.c.description),
         "duration": base.c.seconds,
         "user": lower_text(owner.fullname),
+        # Not a v2 order field: Reports v3's exports sort by the entry's ``at`` too (60-reports-v3 §4.1, §9).
+        "last_update": base.c.updated_at,
     }[order]
 
 

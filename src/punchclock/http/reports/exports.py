@@ -1,4 +1,5 @@
-"""CSV and PDF responses (50-reports §10): attachment headers, bodies produced after the transaction.
+"""CSV, PDF and XLSX responses (50-reports §10, 60-reports-v3 §9): attachment headers, bodies produced after
+the transaction.
 
 A CSV export may hold a year of a large workspace. It is written while it is read: the rows come
 from a dedicated session opened by the response body's iterator (the request's session is already
@@ -20,7 +21,8 @@ from punchclock.reports.filters import ReportFilters
 
 CSV_TYPE = "text/csv; charset=utf-8"
 PDF_TYPE = "application/pdf"
-#: PDFs up to this size stay in memory on their way out; larger ones go through a temporary file.
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Documents (PDF, XLSX) up to this size stay in memory on their way out; larger ones go through a temporary file.
 PDF_SPOOL = 8 * 1024 * 1024
 PDF_CHUNK = 256 * 1024
 
@@ -68,7 +70,13 @@ def csv_rows_response(report: str, filters: ReportFilters, header: Sequence[str]
 
 def pdf_response(request: Request, report: str, filters: ReportFilters,
                  write: Callable[[Session, IO[bytes]], None]) -> Response:
-    """A PDF written by ``write(db, out)`` once the request's transaction is over.
+    """A PDF written by ``write(db, out)`` once the request's transaction is over (``document_response``)."""
+    return document_response(request, report, filters, write, PDF_TYPE, "pdf")
+
+
+def document_response(request: Request, report: str, filters: ReportFilters,
+                      write: Callable[[Session, IO[bytes]], None], media_type: str, ext: str) -> Response:
+    """A document (PDF, XLSX) written by ``write(db, out)`` once the request's transaction is over.
 
     The body iterator is synchronous, so Starlette runs it in its thread pool: the (CPU-bound)
     rendering never blocks the event loop. ``db`` is a session of its own for renderers that still
@@ -86,4 +94,4 @@ def pdf_response(request: Request, report: str, filters: ReportFilters,
             while chunk := out.read(PDF_CHUNK):
                 yield chunk
 
-    return StreamingResponse(body(), media_type=PDF_TYPE, headers=attachment(report, filters, "pdf"))
+    return StreamingResponse(body(), media_type=media_type, headers=attachment(report, filters, ext))

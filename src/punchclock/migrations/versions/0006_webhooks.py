@@ -19,6 +19,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    _create_events()
+    _create_subscriptions()
+    _create_deliveries()
+
+
+def _create_events() -> None:
     op.create_table('webhook_events',
     sa.Column('workspace_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('entity', sa.String(length=20), nullable=False),
@@ -35,6 +41,8 @@ def upgrade() -> None:
     with op.batch_alter_table('webhook_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_webhook_events_created_at'), ['created_at'], unique=False)
 
+
+def _create_subscriptions() -> None:
     op.create_table('webhook_subscriptions',
     sa.Column('workspace_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -61,6 +69,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_webhook_subscriptions_workspace', ['workspace_id'], unique=False)
         batch_op.create_index('uq_webhook_subscriptions_description', ['workspace_id', 'description'], unique=True, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
 
+
+def _create_deliveries() -> None:
     op.create_table('webhook_deliveries',
     sa.Column('event_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('subscription_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),

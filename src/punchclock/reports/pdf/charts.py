@@ -30,7 +30,7 @@ from punchclock.reports.pdf.layout import (
     time_text,
     width_of,
 )
-from punchclock.reports.pdf.model import BREAKDOWN_LINES, NO_COLOR, Chart, Share
+from punchclock.reports.pdf.model import BREAKDOWN_LINES, NO_COLOR, Chart, Meta, Share
 from punchclock.reports.results import Totals
 
 
@@ -68,14 +68,13 @@ def _cards(doc: Document, cards: list[tuple[str, str]], note: str | None = None)
         doc.y -= 12
 
 
-def totals_cards(totals: Totals, display_hours: str, show_money: bool) -> tuple[list[tuple[str, str]], str | None]:
-    cards = [("Total time", time_text(totals.seconds, display_hours)),
-             ("Billable time", time_text(totals.billable_seconds, display_hours))]
-    if show_money:
+def totals_cards(totals: Totals, meta: Meta) -> tuple[list[tuple[str, str]], str | None]:
+    cards = [("Total time", time_text(totals.seconds, meta.display_hours)),
+             ("Billable time", time_text(totals.billable_seconds, meta.display_hours))]
+    if meta.show_money:
         cards += [(f"Amount {m.currency}", amount_text(m.amount, m.currency)) for m in totals.currencies]
     cards.append(("Entries", f"{totals.count:,}"))
-    note = None if show_money else "Amounts are not shown: only workspace admins see billable rates."
-    return cards, note
+    return cards, None if meta.show_money else meta.hidden_money_note
 
 
 def _axis_step(max_hours: float) -> float:

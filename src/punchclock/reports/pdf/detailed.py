@@ -18,7 +18,7 @@ def render(out: IO[bytes], meta: Meta, totals: Totals, chart: Chart, shares: lis
     """The detailed report: every row of ``rows`` (consumed once, in order) in the table."""
     doc = Document(out, meta)
     show, hours = meta.show_money, meta.display_hours
-    overview(doc, totals_cards(totals, hours, show), chart, "By project", shares, totals.seconds)
+    overview(doc, totals_cards(totals, meta), chart, "By project", shares, totals.seconds)
     fixed = [Column("Date", 54), Column("Time", 56), Column("User", 78, lines=2), Column("Client", 74, lines=2),
              Column("Project", 92, lines=2), Column("Task", 62, lines=2), Column("Tags", 60, lines=2),
              Column(duration_title(hours), 54, "right")]
@@ -29,7 +29,7 @@ def render(out: IO[bytes], meta: Meta, totals: Totals, chart: Chart, shares: lis
     for index, r in enumerate(rows):
         days = (r.stop.date() - r.start.date()).days
         cells = [
-            r.start.date().isoformat(), f"{r.start:%H:%M}{DASH}{r.stop:%H:%M}" + (f" +{days}d" if days else ""),
+            meta.day(r.start.date()), f"{r.start:%H:%M}{DASH}{r.stop:%H:%M}" + (f" +{days}d" if days else ""),
             r.user_name, r.client_name or "", r.project_name or "", r.task_name or "",
             r.description or "(no description)", ", ".join(r.tags), duration(r.seconds, hours),
         ]

@@ -19,6 +19,12 @@ BREAKDOWN_LINES = 9
 NAMES_SHOWN = 6
 #: An en dash, between the two ends of a period or of a time span.
 DASH = "\u2013"
+#: How a PDF may write days: Reports v3's ``date_format`` (60-reports-v3 §9), the formats Toggl offers.
+DATE_FORMATS = {
+    "YYYY-MM-DD": "{y:04d}-{m:02d}-{d:02d}", "DD.MM.YYYY": "{d:02d}.{m:02d}.{y:04d}",
+    "DD-MM-YYYY": "{d:02d}-{m:02d}-{y:04d}", "MM/DD/YYYY": "{m:02d}/{d:02d}/{y:04d}",
+    "DD/MM/YYYY": "{d:02d}/{m:02d}/{y:04d}", "MM-DD-YYYY": "{m:02d}-{d:02d}-{y:04d}",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +64,17 @@ class Meta:
     generated: datetime
     display_hours: str
     show_money: bool
+    #: A key of ``DATE_FORMATS``: how the heading and the detailed rows write days.
+    date_format: str = "YYYY-MM-DD"
+    #: Why amounts are missing when ``show_money`` is false (Reports v3's ``hide_amounts`` says its own).
+    hidden_money_note: str = "Amounts are not shown: only workspace admins see billable rates."
+
+    def day(self, day: date) -> str:
+        return DATE_FORMATS[self.date_format].format(y=day.year, m=day.month, d=day.day)
 
     @property
     def period(self) -> str:
-        return f"{self.since.isoformat()} {DASH} {self.until.isoformat()}"
+        return f"{self.day(self.since)} {DASH} {self.day(self.until)}"
 
 
 #: The colour of lines that have none (no project, "n more").

@@ -45,15 +45,19 @@ def _summary_title(t: Title) -> str:
     return f"{text} · {t.client}" if t.dimension is Dimension.PROJECTS and t.client else text
 
 
-def render(out: IO[bytes], meta: Meta, report: SummaryReport, chart: Chart) -> None:
+def render(out: IO[bytes], meta: Meta, report: SummaryReport, chart: Chart, *, show_rates: bool = True) -> None:
+    """``show_rates``: the items' hourly rates (Reports v3's ``hide_rates`` turns them off)."""
     doc = Document(out, meta)
     show, hours = meta.show_money, meta.display_hours
+    rates = show and show_rates
     total = report.totals.seconds
     group_word, sub_word = _DIMENSION_WORDS[report.grouping], _DIMENSION_WORDS[report.subgrouping]
-    overview(doc, totals_cards(report.totals, hours, show), chart, f"By {group_word}", shares(report), total)
+    overview(doc, totals_cards(report.totals, meta), chart, f"By {group_word}", shares(report), total)
     fixed = [Column(duration_title(hours), 60, "right"), Column("Share", 46, "right")]
+    if rates:
+        fixed.append(Column("Rate", 80, "right"))
     if show:
-        fixed += [Column("Rate", 80, "right"), Column("Amount", 100, "right")]
+        fixed.append(Column("Amount", 100, "right"))
     table = Table(doc, f"Summary by {group_word} and {sub_word}",
                   fill(fixed, f"{group_word.capitalize()} / {sub_word}", 0, lines=2))
     table.start()
@@ -61,22 +65,22 @@ def render(out: IO[bytes], meta: Meta, report: SummaryReport, chart: Chart) -> N
     def share(seconds: int) -> str:
         return f"{seconds / total * 100:.1f} %" if total else ""
 
+    def money(rate: str, amount: str) -> list[str]:
+        return [*([rate] if rates else ()), *([amount] if show else ())]
+
     for g in report.groups:
         per = _group_money(g)
         cells = [_summary_title(g.title), duration(g.seconds, hours), share(g.seconds)]
-        if show:
-            cells += ["", amounts_text(per, "\n")]
+        cells += money("", amounts_text(per, "\n"))
         table.row(cells, bold=True, shade=True, kind="group", lines=max(2, len(per)))
         for i in g.items:
             cells = [_summary_title(i.title), duration(i.seconds, hours), share(i.seconds)]
-            if show:
-                rate = "mixed" if i.rate is None else f"{amount_text(i.rate, i.currency)}/h"
-                cells += [rate, amount_text(i.amount, i.currency)]
+            rate = "mixed" if i.rate is None else f"{amount_text(i.rate, i.currency)}/h"
+            cells += money(rate, amount_text(i.amount, i.currency))
             table.row(cells, indent=10, kind="member")
     if not report.groups:
         table.row(["No entries", *[""] * len(fixed)])
     cells = ["Total", duration(total, hours), "100.0 %" if total else ""]
-    if show:
-        cells += ["", amounts_text(report.totals.currencies, "\n")]
+    cells += money("", amounts_text(report.totals.currencies, "\n"))
     table.row(cells, bold=True, rule=True, lines=max(1, len(report.totals.currencies)))
     doc.finish()

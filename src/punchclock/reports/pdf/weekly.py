@@ -47,7 +47,7 @@ def render(out: IO[bytes], meta: Meta, report: WeeklyReport) -> None:
     doc = Document(out, meta)
     show, hours = meta.show_money, meta.display_hours
     grouping, other = ("project", "user") if report.grouping == "projects" else ("user", "project")
-    overview(doc, totals_cards(report.totals, hours, show), chart(report), f"By {grouping}",
+    overview(doc, totals_cards(report.totals, meta), chart(report), f"By {grouping}",
               shares(report), report.totals.seconds)
     days = [Column(f"{d:%a}\n{d.isoformat()}", 58, "right") for d in report.dates]
     fixed = [*days, Column("Total", 66, "right")]

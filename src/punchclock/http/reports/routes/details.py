@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 from fastapi import Request, Response
@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from punchclock.http import wire
 from punchclock.http.reports import common, exports, openapi, params, serialize
 from punchclock.reports import csv, detailed, overview, pdf, query
+from punchclock.reports.filters import ReportFilters
+from punchclock.reports.pdf.model import Meta
 from punchclock.reports.totals import totals
 
 router = common.make_router()
@@ -46,14 +48,19 @@ async def details_csv(request: Request) -> Response:
 async def details_pdf(request: Request) -> Response:
     s = await common.start(request)
     order, desc = params.order(s.params, detailed.ORDER_FIELDS, "date", True)
-    ctx, filters = s.ctx, s.filters
-    meta = overview.make_meta(s.db, ctx, filters, "Detailed report", params.display_hours(s.params))
+    meta = overview.make_meta(s.db, s.ctx, s.filters, "Detailed report", params.display_hours(s.params))
+    return exports.pdf_response(request, "details", s.filters, pdf_writer(s.ctx, s.filters, meta, order, desc))
+
+
+def pdf_writer(ctx: query.ReportContext, filters: ReportFilters, meta: Meta, order: str,
+               descending: bool) -> Callable[[Session, IO[bytes]], None]:
+    """The detailed PDF under ``meta`` (also the Reports v3 export's, 60-reports-v3 §9)."""
 
     def write(db: Session, out: IO[bytes]) -> None:
         # Everything but the heading is read here, from the body's own session (O-70: all rows).
         entries = query.entries(ctx, filters, query.resolve(db, filters))
         pdf.detailed.render(out, meta, totals(db, entries), overview.time_chart(db, ctx.zones, filters, entries),
                             overview.project_shares(db, entries),
-                            detailed.every_row(db, ctx, filters, order=order, descending=desc, entries=entries))
+                            detailed.every_row(db, ctx, filters, order=order, descending=descending, entries=entries))
 
-    return exports.pdf_response(request, "details", filters, write)
+    return write
