@@ -1,7 +1,8 @@
-"""Reports API v2 against the hand-written SQL for the same numbers, on SQLite and PostgreSQL.
+"""Reports API v2 against the hand-written SQL for the same numbers, and Reports v3 against v2, on SQLite
+and PostgreSQL.
 
     .venv/bin/python bench/reports.py [--entries 1000000 | --n 200000] [--db sqlite,postgresql] [--repeat 3]
-                                      [--no-append] [--skip-memory]
+                                      [--no-append] [--skip-memory] [--v3-only]
 
 Builds (once, then reuses) a workspace of ``--entries`` stopped entries: 50 users in Europe/Berlin,
 300 projects of 40 clients, 20 tags on about a third of the entries, spread over the year 2025.
@@ -9,14 +10,16 @@ Builds (once, then reuses) a workspace of ``--entries`` stopped entries: 50 user
 INSERT … SELECT, seconds for a million; its own files and database, ``-sql``). Then, for each
 database, times each report through the app's HTTP stack in-process (ASGI, no network: the figures
 are the request's own cost, authentication and JSON included) next to one hand-written SQL statement
-that computes the same numbers, and prints the ratio. Appends the table, the date and the git commit
-to bench/results/reports.md unless ``--no-append``.
+that computes the same numbers, and prints the ratio; then each Reports v3 report (search, totals,
+summary, weekly, CSV exports) next to its v2 twin over the same range, in the same run (``--v3-only``:
+only this second table). Appends the tables, the date and the git commit to bench/results/reports.md
+unless ``--no-append``.
 
 The PostgreSQL run needs a server on 127.0.0.1:5432 (trust auth); it uses the database
 ``punchclock_bench`` (``punchclock_bench_sql`` with ``--n``), created on first use. Targets (issue
 "Reports API v2"): each JSON report at most 1.5x its SQL, the CSV export 2x; on a workspace of
 20,000 entries (``--n 20000``: the HTTP comparison) every report at most 3x; the summary of a year
-at most 1 s on SQLite.
+at most 1 s on SQLite. Issue "Reports API v3 and webhooks": each v3 report within 10% of its v2 twin.
 """
 
 from __future__ import annotations
@@ -88,7 +91,7 @@ def populate(url: str, entries: int, fast: bool = False) -> None:
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text("SELECT setval(pg_get_serial_sequence('time_entries', 'id'), :n)"), {"n": entries})
-            for table in ("users", "workspaces", "clients", "projects", "tags"):
+            for table in ("organizations", "users", "workspaces", "clients", "projects", "tags"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT max(id) FROM {table}))"))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -99,17 +102,22 @@ def populate(url: str, entries: int, fast: bool = False) -> None:
 def _catalog(engine: Engine, rng: random.Random, now: datetime) -> dict[str, Any]:
     """Workspace, users, clients, projects, project members (half with a rate), tags."""
     from punchclock.domain import security
-    from punchclock.models import Client, Project, ProjectMember, Tag, User, Workspace, WorkspaceMember
+    from punchclock.models import Client, Organization, Project, ProjectMember, Tag, User, Workspace, WorkspaceMember
 
     password = security.hash_password("bench-password")
     with engine.begin() as conn:
-        conn.execute(insert(Workspace), [dict(id=1, name="Bench", premium=True, default_hourly_rate=Decimal(60),
+        # The organization owns the workspace before its owner exists (users point at their workspace).
+        conn.execute(insert(Organization), [dict(id=1, name="Bench", owner_user_id=None, created_at=now,
+                                                 updated_at=now)])
+        conn.execute(insert(Workspace), [dict(id=1, organization_id=1, name="Bench", premium=True,
+                                              default_hourly_rate=Decimal(60),
                                               default_currency="EUR", api_token=uuid.uuid4().hex,
                                               created_at=now, updated_at=now)])
         conn.execute(insert(User), [dict(id=u, email=f"user{u}@bench.example", password_hash=password,
                                          api_token=uuid.uuid4().hex, fullname=f"Bench User {u:02d}",
                                          timezone=ZONE, default_workspace_id=1, created_at=now, updated_at=now)
                                     for u in range(1, USERS + 1)])
+        conn.execute(text("UPDATE organizations SET owner_user_id = 1 WHERE id = 1"))
         conn.execute(insert(WorkspaceMember), [dict(workspace_id=1, user_id=u, admin=u == 1, active=True,
                                                     created_at=now, updated_at=now) for u in range(1, USERS + 1)])
         clients = [dict(id=c, workspace_id=1, name=f"Client {c:02d}", hourly_rate=Decimal(70) if c % 4 == 0 else None,
@@ -342,68 +350,141 @@ def raw_export(engine: Engine, since: date, until: date) -> int:
 
 # -- measuring --------------------------------------------------------------------------------------
 
-def median_seconds(fn: Callable[[], Any], repeat: int) -> float:
-    fn()  # warm caches (page cache, statement cache) the same way for both sides
-    times = []
+Row = tuple[str, str, float, float]
+Case = tuple[str, Callable[[], Any], Callable[[], Any]]
+YEAR_RANGE = (date(YEAR, 1, 1), date(YEAR, 12, 31))
+WEEK_RANGE = (date(YEAR, 6, 2), date(YEAR, 6, 8))
+MONTH_RANGE = (date(YEAR, 6, 1), date(YEAR, 6, 30))
+#: Reports v3 answers from the same query code as v2 (60-reports-v3 intro): each within 10% of its v2 twin.
+V3_RATIO = 1.1
+
+
+class Reports:
+    """Both report APIs of one bench database through the app's HTTP stack, in-process (ASGI, no network)."""
+
+    def __init__(self, url: str) -> None:
+        from fastapi.testclient import TestClient
+
+        from punchclock.app import create_app
+        from punchclock.config import Settings
+
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            token = conn.execute(text("SELECT api_token FROM users WHERE id = 1")).scalar_one()
+        engine.dispose()
+        self.app = create_app(Settings(database_url=url, rate_limit=False))
+        self.auth = {"Authorization": "Basic " + base64.b64encode(f"{token}:api_token".encode()).decode()}
+        self.client = TestClient(self.app)
+        self.client.__enter__()
+
+    def close(self) -> None:
+        self.client.__exit__(None, None, None)
+        self.app.state.engine.dispose()
+
+    def v2(self, path: str, **params: Any) -> Callable[[], Any]:
+        """``GET /reports/api/v2/<path>`` as a call that fails the run on anything but 200."""
+        def call() -> Any:
+            r = self.client.get(f"/reports/api/v2/{path}", headers=self.auth,
+                                params={"workspace_id": 1, "user_agent": "bench", **params})
+            if r.status_code != 200:
+                raise SystemExit(f"v2 {path} {params}: {r.status_code} {r.text[:300]}")
+            return r.content
+        return call
+
+    def v3(self, path: str, **body: Any) -> Callable[[], Any]:
+        """``POST /reports/api/v3/workspace/1/<path>`` with a JSON body (dates as ISO strings)."""
+        body = {k: v.isoformat() if isinstance(v, date) else v for k, v in body.items()}
+
+        def call() -> Any:
+            r = self.client.post(f"/reports/api/v3/workspace/1/{path}", headers=self.auth, json=body)
+            if r.status_code != 200:
+                raise SystemExit(f"v3 {path} {body}: {r.status_code} {r.text[:300]}")
+            return r.content
+        return call
+
+
+def sql_cases(api: Reports, engine: Engine) -> list[Case]:
+    """Reports v2 next to the hand-written SQL computing the same numbers."""
+    year, week, month = YEAR_RANGE, WEEK_RANGE, MONTH_RANGE
+    return [
+        ("summary, a year (projects x users)",
+         api.v2("summary", since=year[0], until=year[1], grouping="projects", subgrouping="users"),
+         lambda: raw_summary(engine, *year)),
+        ("weekly, one week", api.v2("weekly", since=week[0]), lambda: raw_weekly(engine, *week)),
+        ("detailed, a year, page 1", api.v2("details", since=year[0], until=year[1]),
+         lambda: raw_details(engine, *year, 1)),
+        ("detailed, a year, page 1000", api.v2("details", since=year[0], until=year[1], page=1000),
+         lambda: raw_details(engine, *year, 1000)),
+        ("CSV export, a month", api.v2("details.csv", since=month[0], until=month[1]),
+         lambda: raw_export(engine, *month)),
+    ]
+
+
+def v3_cases(api: Reports) -> list[Case]:
+    """Each Reports v3 report next to its v2 twin over the same range (60-reports-v3).
+
+    A v2 detailed page carries its totals and count; a v3 search page does not (its totals are their own
+    request), so the page alone and the page plus its totals are both timed against the v2 page."""
+    year, week, month = YEAR_RANGE, WEEK_RANGE, MONTH_RANGE
+    y2, y3 = {"since": year[0], "until": year[1]}, {"start_date": year[0], "end_date": year[1]}
+    m2, m3 = {"since": month[0], "until": month[1]}, {"start_date": month[0], "end_date": month[1]}
+    page, totals = api.v3("search/time_entries", **y3, page_size=50), api.v3("search/time_entries/totals", **y3)
+    return [
+        ("search, a year, rows 1-50", page, api.v2("details", **y2)),
+        ("search rows 1-50 + totals, a year", lambda: (page(), totals()), api.v2("details", **y2)),
+        ("search, a year, rows 49951-50000", api.v3("search/time_entries", **y3, page_size=50, first_row_number=49951),
+         api.v2("details", **y2, page=1000)),
+        ("totals, a year (v2: detailed page 1)", totals, api.v2("details", **y2)),
+        ("summary, a year (projects x users)",
+         api.v3("summary/time_entries", **y3, grouping="projects", sub_grouping="users"),
+         api.v2("summary", **y2, grouping="projects", subgrouping="users")),
+        ("weekly, one week", api.v3("weekly/time_entries", start_date=week[0]), api.v2("weekly", since=week[0])),
+        ("detailed CSV, a month", api.v3("search/time_entries.csv", **m3), api.v2("details.csv", **m2)),
+        ("summary CSV, a year", api.v3("summary/time_entries.csv", **y3), api.v2("summary.csv", **y2)),
+        ("weekly CSV, one week", api.v3("weekly/time_entries.csv", start_date=week[0]),
+         api.v2("weekly.csv", since=week[0])),
+    ]
+
+
+def median_pair(first: Callable[[], Any], second: Callable[[], Any], repeat: int) -> tuple[float, float]:
+    """Median seconds of two calls timed in turns, so that a load that comes and goes (a shared machine)
+    weighs on both sides alike. One untimed call each first warms the page and statement caches alike."""
+    first()
+    second()
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        for fn, out in ((first, times[0]), (second, times[1])):
+            t = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
-def run(kind: str, entries: int, repeat: int, fast: bool = False) -> list[tuple[str, str, float, float]]:
-    from fastapi.testclient import TestClient
+def measure(kind: str, cases: list[Case], repeat: int, label: str) -> list[Row]:
+    """Median seconds of both sides of every case, printed as they come."""
+    out = []
+    for name, ours, other in cases:
+        t_ours, t_other = median_pair(ours, other, repeat)
+        out.append((kind, name, t_ours, t_other))
+        print(f"  {kind:10} {name:38} {t_ours * 1000:9.1f} ms   {label} {t_other * 1000:9.1f} ms   "
+              f"ratio {t_ours / t_other:5.2f}", flush=True)
+    return out
 
-    from punchclock.app import create_app
-    from punchclock.config import Settings
 
+def run(kind: str, entries: int, repeat: int, fast: bool = False, v3_only: bool = False) -> tuple[list[Row], list[Row]]:
+    """(v2 against SQL, v3 against v2) for one database."""
     global SQLITE
     SQLITE = kind == "sqlite"
     url = database(kind, entries, fast)
     engine = create_engine(url)
-    with engine.connect() as conn:
-        token = conn.execute(text("SELECT api_token FROM users WHERE id = 1")).scalar_one()
-    app = create_app(Settings(database_url=url, rate_limit=False))
-    auth = {"Authorization": "Basic " + base64.b64encode(f"{token}:api_token".encode()).decode()}
-    client = TestClient(app)
-    client.__enter__()
-
-    def get(path: str, **params: Any) -> Callable[[], Any]:
-        def call() -> Any:
-            r = client.get(f"/reports/api/v2/{path}", params={"workspace_id": 1, "user_agent": "bench", **params},
-                           headers=auth)
-            if r.status_code != 200:
-                raise SystemExit(f"{path} {params}: {r.status_code} {r.text[:300]}")
-            return r.content
-        return call
-
-    year = (date(YEAR, 1, 1), date(YEAR, 12, 31))
-    week = (date(YEAR, 6, 2), date(YEAR, 6, 8))
-    month = (date(YEAR, 6, 1), date(YEAR, 6, 30))
-    cases: list[tuple[str, Callable[[], Any], Callable[[], Any]]] = [
-        ("summary, a year (projects x users)",
-         get("summary", since=year[0], until=year[1], grouping="projects", subgrouping="users"),
-         lambda: raw_summary(engine, *year)),
-        ("weekly, one week", get("weekly", since=week[0]), lambda: raw_weekly(engine, *week)),
-        ("detailed, a year, page 1", get("details", since=year[0], until=year[1]),
-         lambda: raw_details(engine, *year, 1)),
-        ("detailed, a year, page 1000", get("details", since=year[0], until=year[1], page=1000),
-         lambda: raw_details(engine, *year, 1000)),
-        ("CSV export, a month", get("details.csv", since=month[0], until=month[1]),
-         lambda: raw_export(engine, *month)),
-    ]
-    out = []
-    for name, ours, raw in cases:
-        t_ours = median_seconds(ours, repeat)
-        t_raw = median_seconds(raw, repeat)
-        out.append((kind, name, t_ours, t_raw))
-        print(f"  {kind:10} {name:38} {t_ours * 1000:9.1f} ms   SQL {t_raw * 1000:9.1f} ms   "
-              f"ratio {t_ours / t_raw:5.2f}", flush=True)
-    client.__exit__(None, None, None)
-    app.state.engine.dispose()
-    engine.dispose()
-    return out
+    api = Reports(url)
+    try:
+        against_sql = [] if v3_only else measure(kind, sql_cases(api, engine), repeat, "SQL")
+        against_v2 = measure(kind, v3_cases(api), repeat, "v2 ")
+    finally:
+        api.close()
+        engine.dispose()
+    return against_sql, against_v2
 
 
 def _rss_kib(pid: int, field: str) -> int:
@@ -462,6 +543,22 @@ def export_memory(kind: str, entries: int, fast: bool = False) -> tuple[str, int
 commit = _results.git_commit
 
 
+def table(entries: int, against_sql: list[Row], against_v2: list[Row]) -> list[str]:
+    lines = []
+    if against_sql:
+        lines += ["| database | report | punchclock | hand-written SQL | ratio |", "|---|---|---:|---:|---:|"]
+        for kind, name, ours, raw in against_sql:
+            limit = target(name, entries)
+            flag = "" if ours / raw <= limit else f" (above {limit:g})"
+            lines.append(f"| {kind} | {name} | {ours * 1000:,.0f} ms | {raw * 1000:,.0f} ms | {ours / raw:.2f}{flag} |")
+    if against_v2:
+        lines += [""] * bool(lines) + ["| database | Reports v3 | v3 | v2 twin | v3/v2 |", "|---|---|---:|---:|---:|"]
+        for kind, name, v3, v2 in against_v2:
+            flag = "" if v3 / v2 <= V3_RATIO else f" (above {V3_RATIO:g})"
+            lines.append(f"| {kind} | {name} | {v3 * 1000:,.0f} ms | {v2 * 1000:,.0f} ms | {v3 / v2:.2f}{flag} |")
+    return lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--entries", type=int, default=1_000_000, help="entries generated in Python (slow to build)")
@@ -471,27 +568,26 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-append", action="store_true")
     ap.add_argument("--skip-memory", action="store_true", help="skip the streamed CSV memory measurement")
+    ap.add_argument("--v3-only", action="store_true", help="only Reports v3 against v2 (no SQL, no memory)")
     args = ap.parse_args()
     fast = args.n is not None
     if fast:
         args.entries = args.n
-    rows = []
+    against_sql: list[Row] = []
+    against_v2: list[Row] = []
     memory = []
     for kind in args.db.split(","):
         print(f"{kind}: {args.entries:,} entries", flush=True)
-        rows += run(kind, args.entries, args.repeat, fast)
-        if not args.skip_memory:
+        sql_rows, v2_rows = run(kind, args.entries, args.repeat, fast, args.v3_only)
+        against_sql += sql_rows
+        against_v2 += v2_rows
+        if not (args.skip_memory or args.v3_only):
             memory.append(export_memory(kind, args.entries, fast))
     lines = [
-        f"\n## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit()}, {args.entries:,} entries, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}\n",
-        "| database | report | punchclock | hand-written SQL | ratio |",
-        "|---|---|---:|---:|---:|",
+        f"\n## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit()}, {args.entries:,} entries"
+        f"{' (generated in SQL)' if fast else ''}, {os.cpu_count()} CPUs, Python {platform.python_version()}\n",
+        *table(args.entries, against_sql, against_v2),
     ]
-    for kind, name, ours, raw in rows:
-        limit = target(name, args.entries)
-        flag = "" if ours / raw <= limit else f" (above {limit:g})"
-        lines.append(f"| {kind} | {name} | {ours * 1000:,.0f} ms | {raw * 1000:,.0f} ms | {ours / raw:.2f}{flag} |")
     if memory:
         lines += ["", "| database | streamed CSV of a year | rows | time | server RSS growth (target < 50 MB) |",
                   "|---|---|---:|---:|---:|"]

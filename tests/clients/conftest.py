@@ -58,3 +58,8 @@ def toggl_python_python() -> Path:
 @pytest.fixture(scope="session")
 def tap_toggl_python() -> Path:
     return client_python("tap_toggl")
+
+
+@pytest.fixture(scope="session")
+def toggl_api_wrapper_python() -> Path:
+    return client_python("toggl_api_wrapper")

@@ -27,7 +27,8 @@ from tests.live_server import Live
 
 TIMEOUT = 60.0  # seconds for one client call or one plain HTTP call
 DRIVERS = Path(__file__).parent / "drivers"
-PINS = {"togglcli": "togglCli==4.0.1", "toggl_python": "toggl-python==0.3.2", "tap_toggl": "tap-toggl==2.1.0"}
+PINS = {"togglcli": "togglCli==4.0.1", "toggl_python": "toggl-python==0.3.2", "tap_toggl": "tap-toggl==2.1.0",
+        "toggl_api_wrapper": "toggl-api-wrapper==2.2.0"}
 PASSWORD = "analytical-1"
 
 

@@ -204,3 +204,28 @@ def test_time_entries_day(live: Live, driver: Driver) -> None:
     since = int((datetime.now(UTC) - timedelta(hours=1)).timestamp())
     changed = {e["id"]: e["server_deleted_at"] is not None for e in tp.me.get_time_entries(since=since)}
     assert changed == {cid: False, sid: True}
+
+
+def test_detailed_report(live: Live, driver: Driver) -> None:
+    user = signup(live.base)
+    uid, wid, token = user["id"], user["default_wid"], user["api_token"]
+    tp = Client(driver, token)
+    pid = http(live.base, "POST", "/api/v8/projects", {"project": {"name": "Website relaunch", "wid": wid}},
+               token)["data"]["id"]
+    ids = [tp.workspace.create_time_entry(workspace_id=wid, start_datetime=at(start), stop=at(stop),
+                                          created_with="pytest", description=text, project_id=pid)["id"]
+           for start, stop, text in (("08:00", "09:30", "Standup"), ("10:00", "11:15", "Coding"))]
+
+    rows = tp.report.search(workspace_id=wid, start_date=DAY.isoformat(), end_date=DAY.isoformat())
+    common = {"billable": False, "project_id": pid, "task_id": None, "tag_ids": [], "user_id": uid,
+              "username": "Ada Lovelace", "currency": "USD"}
+    expected = [  # newest first
+        {**common, "row_number": 1, "description": "Coding", "entry": (ids[1], 4500, z("10:00"), z("11:15"))},
+        {**common, "row_number": 2, "description": "Standup", "entry": (ids[0], 5400, z("08:00"), z("09:30"))}]
+    assert [{**pick(r, *common, "row_number", "description"),
+             "entry": next((e["id"], e["seconds"], e["start"], e["stop"]) for e in r["time_entries"])}
+            for r in rows] == expected
+    assert all(len(r["time_entries"]) == 1 for r in rows)
+    second = tp.report.search(workspace_id=wid, start_date=DAY.isoformat(), end_date=DAY.isoformat(),
+                              page_size=1, page_number=1)  # toggl_python: first_row_number = 1 * 1 + 1
+    assert [(r["row_number"], r["time_entries"][0]["id"]) for r in second] == [(2, ids[0])]

@@ -104,7 +104,13 @@ def migrated_engine(settings: Settings) -> Iterator[Engine]:
 
 @contextmanager
 def write_session(settings: Settings) -> Iterator[Session]:
-    """A session on a migrated database; writes take SQLite's lock up front (BEGIN IMMEDIATE)."""
+    """A session on a migrated database; writes take SQLite's lock up front (BEGIN IMMEDIATE).
+
+    Changes made here emit webhook events like the API's (70- §5.1): the outbox hooks go on first.
+    """
+    from punchclock.webhooks import outbox  # here: read-only commands need not import the v9 renderers
+
+    outbox.install()
     with migrated_engine(settings) as engine, Session(
         engine.execution_options(sqlite_immediate=True), expire_on_commit=False
     ) as db:

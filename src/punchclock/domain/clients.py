@@ -22,6 +22,7 @@ from punchclock.domain.errors import Invalid, NotFound
 from punchclock.domain.inputs import UNSET, Unset
 from punchclock.models import Client, Project, Workspace
 from punchclock.models._common import utcnow
+from punchclock.webhooks import changes as webhook_changes
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -153,6 +154,7 @@ def _tombstone(db: Session, found: Sequence[Client]) -> None:
         client.deleted_at = now
         client.updated_at = now
     project_ids = db.scalars(select(Project.id).where(Project.client_id.in_(ids))).all()
+    webhook_changes.record_where(db, "project", "updated", Project.client_id.in_(ids), Project.deleted_at.is_(None))
     db.execute(update(Project).where(Project.client_id.in_(ids)).values(client_id=None, updated_at=now))
     db.flush()
     rates.refresh_projects(db, project_ids)  # the clients' rates and currencies no longer apply
@@ -198,6 +200,7 @@ def _archive(db: Session, found: Sequence[Client]) -> list[int]:
                                       Project.deleted_at.is_(None))
     project_ids = list(db.scalars(locks.locking(active, Project.id)).all())
     _set_active(db, project_ids, False, now)
+    webhook_changes.record(db, "project", "updated", project_ids, found[0].workspace_id)
     db.flush()
     return project_ids
 
@@ -218,6 +221,7 @@ def restore(db: Session, actor: Actor, workspace_id: int, client_id: int, *, all
         if stray:
             raise Invalid("project_not_of_client", id=stray[0])
     now = utcnow()
+    webhook_changes.record_where(db, "project", "updated", Project.id.in_(targets), Project.active.is_(False))
     _set_active(db, targets, True, now)
     client.archived = False
     client.updated_at = now

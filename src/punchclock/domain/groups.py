@@ -23,6 +23,7 @@ from punchclock.domain.errors import Invalid, NotFound
 from punchclock.domain.inputs import UNSET, Unset
 from punchclock.models import Group, GroupMember, User, WorkspaceMember
 from punchclock.models._common import utcnow
+from punchclock.webhooks import changes as webhook_changes
 
 MAX_NAME = 140
 
@@ -105,6 +106,8 @@ def _rename(db: Session, group: Group, name: str | Unset | None) -> Group:
 
 
 def _drop(db: Session, group: Group) -> None:
+    webhook_changes.record_where(db, "workspace_user", "updated", WorkspaceMember.id.in_(
+        select(GroupMember.workspace_member_id).where(GroupMember.group_id == group.id)))
     db.execute(delete(GroupMember).where(GroupMember.group_id == group.id))
     db.delete(group)
     db.flush()
@@ -168,6 +171,7 @@ def set_member_groups(db: Session, member: WorkspaceMember, group_ids: Sequence[
     wanted = set(group_ids)
     gone = current - wanted
     if gone:
+        webhook_changes.record(db, "workspace_user", "updated", [member.id], member.workspace_id)
         db.execute(delete(GroupMember).where(GroupMember.workspace_member_id == member.id,
                                              GroupMember.group_id.in_(gone)))
     db.add_all(GroupMember(group_id=gid, workspace_member_id=member.id) for gid in sorted(wanted - current))
@@ -351,6 +355,8 @@ def _add_members(db: Session, group_id: int, member_ids: Collection[int]) -> Non
 def _remove_members(db: Session, group_id: int, member_ids: Collection[int], *, keep: bool = False) -> None:
     """Remove the listed memberships from the group, or (``keep``) every other one."""
     listed = GroupMember.workspace_member_id.in_(list(member_ids))
+    webhook_changes.record_where(db, "workspace_user", "updated", WorkspaceMember.id.in_(select(
+        GroupMember.workspace_member_id).where(GroupMember.group_id == group_id, ~listed if keep else listed)))
     db.execute(delete(GroupMember).where(GroupMember.group_id == group_id, ~listed if keep else listed))
 
 

@@ -23,6 +23,7 @@ from punchclock.domain.inputs import UNSET, Unset
 from punchclock.domain.mail import Mail
 from punchclock.models import GroupMember, ProjectMember, TimeEntry, User, Workspace, WorkspaceMember
 from punchclock.models._common import utcnow
+from punchclock.webhooks import changes as webhook_changes
 
 #: Addresses per invitation request: every new one costs a mail.
 MAX_INVITES = 100
@@ -202,6 +203,7 @@ def _remove(db: Session, member: WorkspaceMember) -> int:
     _keep_an_admin(db, member)
     wid, uid, member_id = member.workspace_id, member.user_id, member.id
     db.execute(delete(GroupMember).where(GroupMember.workspace_member_id == member_id))
+    webhook_changes.removing(db, "project_user", ProjectMember.user_id == uid, ProjectMember.workspace_id == wid)
     db.execute(delete(ProjectMember).where(ProjectMember.user_id == uid, ProjectMember.workspace_id == wid))
     rates.refresh(db, and_(TimeEntry.user_id == uid, TimeEntry.workspace_id == wid))  # project-user rates gone
     user = db.get_one(User, uid)

@@ -23,6 +23,7 @@ from punchclock.domain.errors import Forbidden, Invalid, NotFound
 from punchclock.domain.inputs import UNSET, Unset
 from punchclock.models import Group, GroupMember, Organization, User, Workspace, WorkspaceMember
 from punchclock.models._common import utcnow
+from punchclock.webhooks import changes as webhook_changes
 
 MAX_NAME = 140
 
@@ -204,6 +205,7 @@ def leave(db: Session, actor: Actor, organization_id: int) -> None:
             raise Invalid("org_leave_last_admin", workspace=name) from None
     pending = select(_M.id).where(_M.user_id == actor.id, _M.workspace_id.in_(list(org.workspace_ids)),
                                   _M.active.is_(False))
+    webhook_changes.removing(db, "workspace_user", WorkspaceMember.id.in_(pending))
     db.execute(delete(GroupMember).where(GroupMember.workspace_member_id.in_(pending)))
     db.execute(delete(WorkspaceMember).where(WorkspaceMember.id.in_(pending)))
 

@@ -22,6 +22,7 @@ from punchclock.domain.errors import Forbidden, Invalid, NotFound
 from punchclock.domain.inputs import UNSET, Unset
 from punchclock.models import Project, ProjectMember, TimeEntry, Workspace, WorkspaceMember
 from punchclock.models._common import utcnow
+from punchclock.webhooks import changes as webhook_changes
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -153,6 +154,7 @@ def delete_many(db: Session, actor: Actor, ids: Sequence[int], *, name_ids: bool
     members = _writable(db, actor, list(dict.fromkeys(ids)), name_ids)
     removed = [pm.id for pm in members]
     rates.lock_for_rates(db, {pm.workspace_id for pm in members})
+    webhook_changes.removing(db, "project_user", ProjectMember.id.in_(removed))
     db.execute(sql_delete(ProjectMember).where(ProjectMember.id.in_(removed)),
                execution_options={"synchronize_session": "fetch"})
     db.flush()

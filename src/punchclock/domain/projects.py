@@ -23,6 +23,7 @@ from punchclock.domain.errors import Forbidden, Invalid, NotFound
 from punchclock.domain.inputs import UNSET, Unset
 from punchclock.models import Client, Project, ProjectMember, Task, TimeEntry, Workspace
 from punchclock.models._common import utcnow
+from punchclock.webhooks import changes as webhook_changes
 
 #: Inputs kept only on premium workspaces (O-23).
 PREMIUM_FIELDS = ("billable", "rate", "currency", "estimated_hours")
@@ -299,9 +300,16 @@ def delete_many(db: Session, actor: Actor, project_ids: Sequence[int], *, name_i
     rates.lock_for_rates(db, {p.workspace_id for p in found.values()})  # entries fall back to the default
     now = utcnow()
     if delete_entries:
+        webhook_changes.record_where(db, "time_entry", "deleted", TimeEntry.project_id.in_(ids),
+                                     TimeEntry.deleted_at.is_(None))
         db.execute(update(TimeEntry).where(TimeEntry.project_id.in_(ids), TimeEntry.deleted_at.is_(None))
                    .values(deleted_at=now, updated_at=now), execution_options={"synchronize_session": False})
     task_ids = select(Task.id).where(Task.project_id.in_(ids))
+    webhook_changes.record_where(db, "time_entry", "updated", TimeEntry.deleted_at.is_(None),
+                                 or_(TimeEntry.project_id.in_(ids), TimeEntry.task_id.in_(task_ids)))
+    webhook_changes.record_where(db, "task", "deleted", Task.project_id.in_(ids), Task.deleted_at.is_(None))
+    webhook_changes.removing(db, "project_user", ProjectMember.project_id.in_(ids))
+    webhook_changes.record_where(db, "project", "deleted", Project.id.in_(ids))
     db.execute(
         update(TimeEntry)
         .where(or_(TimeEntry.project_id.in_(ids), TimeEntry.task_id.in_(task_ids)))

@@ -19,8 +19,9 @@ from punchclock.domain.actor import Actor
 from punchclock.domain.clients import like_escape
 from punchclock.domain.errors import Forbidden, Invalid, NotFound
 from punchclock.domain.inputs import UNSET, Unset
-from punchclock.models import Tag, TimeEntryTag, Workspace
+from punchclock.models import Tag, TimeEntry, TimeEntryTag, Workspace
 from punchclock.models._common import utcnow
+from punchclock.webhooks import changes as webhook_changes
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -118,6 +119,9 @@ def delete(db: Session, actor: Actor, tag_id: int, workspace_id: int | None = No
     tag = get(db, actor, tag_id, workspace_id)
     access.require_admin(actor, tag.workspace_id)
     now = utcnow()
+    webhook_changes.record(db, "tag", "deleted", [tag.id], tag.workspace_id)
+    webhook_changes.record_where(db, "time_entry", "updated", TimeEntry.deleted_at.is_(None), TimeEntry.id.in_(
+        select(TimeEntryTag.time_entry_id).where(TimeEntryTag.tag_id == tag.id)))
     db.execute(update(Tag).where(Tag.id == tag.id).values(deleted_at=now, updated_at=now),
                execution_options={"synchronize_session": "fetch"})
     db.execute(sql_delete(TimeEntryTag).where(TimeEntryTag.tag_id == tag.id))

@@ -24,6 +24,7 @@ from punchclock.domain.inputs import UNSET, Unset, given
 from punchclock.domain.project_users import premium_workspaces, workspace_member_ids
 from punchclock.models import Client, Project, Task, TimeEntry, User, Workspace
 from punchclock.models._common import utcnow
+from punchclock.webhooks import changes as webhook_changes
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -271,6 +272,9 @@ def delete_many(db: Session, actor: Actor, ids: Sequence[int], *, name_ids: bool
     removed = [t.id for t in found]
     rates.lock_for_entries(db, {t.workspace_id for t in found})  # entry rows are written below
     now = utcnow()
+    webhook_changes.record_where(db, "time_entry", "updated", TimeEntry.task_id.in_(removed),
+                                 TimeEntry.deleted_at.is_(None))
+    webhook_changes.record_where(db, "task", "deleted", Task.id.in_(removed))
     db.execute(
         update(TimeEntry).where(TimeEntry.task_id.in_(removed)).values(task_id=None, updated_at=now),
         execution_options={"synchronize_session": False},

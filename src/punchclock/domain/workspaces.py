@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,7 @@ from punchclock.domain.errors import Invalid, NotFound
 from punchclock.domain.inputs import UNSET, Unset, given
 from punchclock.models import Group, Organization, Project, User, Workspace, WorkspaceMember
 from punchclock.models._common import utcnow
+from punchclock.webhooks import changes as webhook_changes
 
 MAX_NAME = 140
 ROUNDING = (-1, 0, 1)
@@ -177,6 +178,9 @@ def _set_admins(db: Session, workspace_id: int, admins: Sequence[int]) -> None:
     invitations keep their flag: they are not members yet)."""
     now = utcnow()
     active = (WorkspaceMember.workspace_id == workspace_id, WorkspaceMember.active.is_(True))
+    webhook_changes.record_where(db, "workspace_user", "updated", *active, or_(
+        and_(WorkspaceMember.user_id.in_(list(admins)), WorkspaceMember.admin.is_(False)),
+        and_(WorkspaceMember.user_id.not_in(list(admins)), WorkspaceMember.admin.is_(True))))
     db.execute(sql_update(WorkspaceMember).where(*active, WorkspaceMember.user_id.in_(list(admins)),
                                                  WorkspaceMember.admin.is_(False)).values(admin=True, updated_at=now))
     db.execute(sql_update(WorkspaceMember).where(*active, WorkspaceMember.user_id.not_in(list(admins)),

@@ -194,6 +194,7 @@ async def _charged(
         raise
     user = actor.user
     request.state.user_id = user.id  # for the access log
+    db.info["actor_id"] = user.id  # for the webhook events of this request's changes (webhooks/outbox.py)
     key = f"{scope}t:{user.api_token}:{ip}" if actor.method == "token" else f"{scope}u:{user.id}:{ip}"
     wait = limiter.hit(key, rate)
     if wait:

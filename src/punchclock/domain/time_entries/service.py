@@ -25,6 +25,7 @@ from punchclock.domain.time_entries.writes import Ctx
 from punchclock.domain.timekeeping import Times
 from punchclock.models import Project
 from punchclock.models._common import utcnow
+from punchclock.webhooks import changes as webhook_changes
 
 MAX_DESCRIPTION = 3000
 MAX_CREATED_WITH = 200
@@ -154,6 +155,8 @@ def _insert(db: Session, actor: Actor, ctx: Ctx, entry: EntryRow, created_with: 
     result = conn.execute(writes.INSERT, {**values, "created_with": created_with, "created_at": entry.updated_at})
     assert result.inserted_primary_key is not None  # an INSERT of one row
     entry = entry._replace(id=result.inserted_primary_key[0])
+    webhook_changes.record(db, "time_entry", "created", [entry.id], entry.workspace_id,
+                           None if names else Saved.of(entry, []))  # the whole object, unless tags follow
     conn.execute(writes.REFRESH_RATE, {"entry_id": entry.id})
     pairs: list[tuple[int, str]] = []
     if names:
@@ -176,6 +179,7 @@ def stop(db: Session, actor: Actor, entry_id: int, *, workspace_id: int | None =
         entry = entry._replace(stop=times.stop, duration=times.duration, updated_at=now)
         db.connection().execute(writes.SET_TIMES, {
             "entry_id": entry.id, **writes.values_of(entry, ("stop", "duration", "updated_at"))})
+        webhook_changes.record(db, "time_entry", "updated", [entry.id], entry.workspace_id)
     elif must_run:
         raise Conflict("time_entry_already_stopped")
     return Saved.of(entry, queries.tag_pairs(db, [entry.id])[entry.id])
@@ -187,4 +191,5 @@ def delete(db: Session, actor: Actor, entry_id: int, *, workspace_id: int | None
     entry = writes.locked_one(db, actor, entry_id, workspace_id=workspace_id)
     now = utcnow()
     db.connection().execute(writes.SOFT_DELETE, {"entry_id": entry.id, "b_deleted_at": now, "b_updated_at": now})
+    webhook_changes.record(db, "time_entry", "deleted", [entry.id], entry.workspace_id)
     return entry.id

@@ -17,6 +17,7 @@ from punchclock.domain.actor import Actor
 from punchclock.domain.errors import Invalid
 from punchclock.models import Tag, TimeEntryTag
 from punchclock.models._common import utcnow
+from punchclock.webhooks import changes as webhook_changes
 
 MAX_TAG_NAME = 255
 TAG_ACTIONS = ("add", "remove")
@@ -103,11 +104,15 @@ def _create(db: Session, actor: Actor, workspace_id: int, name: str) -> tuple[in
     the committed row, so both requests succeed with one tag.
     """
     conn = db.connection()
-    conn.execute(_CREATE[conn.dialect.name],
-                 {"workspace_id": workspace_id, "b_name": name, "b_creator": actor.id, "b_now": utcnow()})
+    inserted = conn.execute(_CREATE[conn.dialect.name],
+                            {"workspace_id": workspace_id, "b_name": name, "b_creator": actor.id, "b_now": utcnow()})
     found = _find(db, workspace_id, [name])
     if not found:  # only if the other creator's tag was deleted in the meantime
         raise Invalid("conflict")
+    # Not a concurrent request's tag. PostgreSQL counts no rows of an INSERT … RETURNING (-1) but has no key
+    # after DO NOTHING; SQLite counts them but keeps the previous insert's key.
+    if (inserted.rowcount == 1) if inserted.rowcount >= 0 else inserted.inserted_primary_key is not None:
+        webhook_changes.record(db, "tag", "created", [found[0][0]], workspace_id)
     return found[0]
 
 

@@ -19,6 +19,7 @@ from punchclock.domain.time_entries.service import Saved, checked_description
 from punchclock.domain.time_entries.writes import Ctx
 from punchclock.domain.timekeeping import Times
 from punchclock.models._common import utcnow
+from punchclock.webhooks import changes as webhook_changes
 
 _WRITTEN = ("workspace_id", "project_id", "task_id", "user_id", "billable", "start", "stop", "duration",
             "description", "duronly", "updated_at")
@@ -157,6 +158,12 @@ def _execute(db: Session, actor: Actor, ctx: Ctx, plan: _Plan, now: datetime, ch
         updated_at=now)
     conn = db.connection()
     conn.execute(writes.UPDATE, {"entry_id": entry.id, **writes.values_of(entry, _WRITTEN)})
+    moved = entry.workspace_id != current.workspace_id
+    if moved:  # 70- §5.1: deleted in the old workspace, updated in the new one
+        webhook_changes.record(db, "time_entry", "deleted", [entry.id], current.workspace_id)
+    same = entry._replace(updated_at=current.updated_at, duronly=current.duronly) == current  # duronly: not on v9
+    if moved or plan.tags is not None or not same:
+        webhook_changes.record(db, "time_entry", "updated", [entry.id], entry.workspace_id)
     if (entry.workspace_id, entry.project_id, entry.user_id) != (
             current.workspace_id, current.project_id, current.user_id):
         conn.execute(writes.REFRESH_RATE, {"entry_id": entry.id})  # the rate chain starts elsewhere now

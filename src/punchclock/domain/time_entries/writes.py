@@ -23,6 +23,7 @@ from punchclock.domain.time_entries.inputs import TimeEntryChanges, value
 from punchclock.domain.time_entries.queries import COLUMNS, EntryRow, T
 from punchclock.domain.timekeeping import Times
 from punchclock.models import Project, Task, TimeEntry, User, Workspace, WorkspaceMember
+from punchclock.webhooks import changes as webhook_changes
 
 _W = table(Workspace).c
 _M = table(WorkspaceMember).c
@@ -163,6 +164,7 @@ def stop_running(db: Session, user_id: int, new_start: datetime, now: datetime,
         times = stopped[row.id] = timekeeping.auto_stop(row.start, new_start, now)
         conn.execute(SET_TIMES, {"entry_id": row.id, "b_stop": times.stop, "b_duration": times.duration,
                                  "b_updated_at": now})
+        webhook_changes.record(db, "time_entry", "updated", [row.id], row.workspace_id)
     return stopped
 
 
