@@ -15,7 +15,8 @@
    off here (its own cost is part 1); rounds alternate, CPU via ``time.process_time()``. Target: with / without
    <= 1.15 (the outbox costs at most 15% of a write).
 
-Appends the figures, the database, the date and the git commit to bench/results/webhooks.md.
+Appends the figures, the database, the date and the git commit to bench/results/webhooks.md (not with
+``--outbox-only``, which skips part 1 while working on the outbox).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -42,6 +43,26 @@ class ReportFilters:
     #: Inclusive bounds on the (rounded) duration in seconds (Reports v3).
     min_seconds: int | None = None
     max_seconds: int | None = None
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: Room for the defaults (±6 days), the one-year span and the UTC bounds of local days.
+FIRST_DAY, LAST_DAY = date(2, 1, 1), date(9998, 12, 31)
+
+
+def report_day(text: str) -> date | None:
+    """The date of a report bound: ``YYYY-MM-DD``, of a longer ISO string its first ten characters
+    (50-reports §3.1, V-29); None when it is not one or lies outside ``FIRST_DAY`` … ``LAST_DAY``.
+
+    Exactly YYYY-MM-DD: ``fromisoformat`` alone would also take "20231002" and "2023-W40-1".
+    """
+    if not _DAY.fullmatch(text[:10]):
+        return None
+    try:
+        day = date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def one_year_after(day: date) -> date:

@@ -125,6 +125,26 @@ def _sub_group(key: tuple[Any, int | None], acc: _Acc, titles: dict[Any, Title],
     return SubGroup(oid, titles[acc.id], acc.seconds, rates, entry_ids, key[1], acc.first_entry_id)
 
 
+#: Pairs whose v2 rows (one per currency) mostly carry one rate each: an entry's rate follows its project and
+#: owner (the rate chain, 50-reports §4.1, kept current on every change).
+_ONE_RATE_PAIRS = {(Dimension.PROJECTS, Dimension.USERS), (Dimension.USERS, Dimension.PROJECTS)}
+
+
+def _rows(db: Session, ctx: ReportContext, filters: ReportFilters, grouping: Dimension, sub_grouping: Dimension,
+          with_ids: bool) -> Sequence[Sequence[Any]]:
+    """v2's grouped rows with ``distinct_rates`` on: one row per rate too, so that ``rates`` tell rates apart.
+
+    For projects x users, v2's own rows (without ``distinct_rates``) are those very rows when each holds one
+    rate (equal minimum and maximum), and SQLite sorts one key fewer; a row holding several rates sends the
+    report to the rows with ``distinct_rates``.
+    """
+    if (grouping, sub_grouping) in _ONE_RATE_PAIRS:
+        rows = summary._grouped_rows(db, ctx, filters, grouping, sub_grouping, False, with_ids)
+        if all(r[summary._MIN_RATE] == r[summary._MAX_RATE] for r in rows):
+            return rows
+    return summary._grouped_rows(db, ctx, filters, grouping, sub_grouping, True, with_ids)
+
+
 def report(db: Session, ctx: ReportContext, filters: ReportFilters, *, grouping: Dimension = Dimension.PROJECTS,
            sub_grouping: Dimension = Dimension.TIME_ENTRIES, distinguish_rates: bool = False,
            with_entry_ids: bool = False) -> Summary:
@@ -135,9 +155,7 @@ def report(db: Session, ctx: ReportContext, filters: ReportFilters, *, grouping:
     """
     summary.check_pair(grouping, sub_grouping)
     split = distinguish_rates and ctx.show_money
-    # ``distinct_rates`` on: one row per rate too, so that ``rates`` can tell the rates apart.
-    rows = summary._grouped_rows(db, ctx, filters, grouping, sub_grouping, True, with_entry_ids)
-    nested = _nest(rows, split, with_entry_ids)
+    nested = _nest(_rows(db, ctx, filters, grouping, sub_grouping, with_entry_ids), split, with_entry_ids)
     group_titles = summary._titles(db, grouping, set(nested))
     sub_titles = summary._titles(db, sub_grouping, {acc.id for subs in nested.values() for acc in subs.values()})
     by_entry = sub_grouping is Dimension.TIME_ENTRIES

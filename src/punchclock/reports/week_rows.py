@@ -1,8 +1,9 @@
 """The Reports v3 weekly report (60- §7, V-34): rows per (owner, project, hourly rate, currency), seven days each.
 
 One grouped query does all the summing: the counted entries (``query.entries``, so v2's seconds and
-cents) get their day of the week in their owner's zone (``OwnerZones.day_index``, O-56), and the
-outer query pivots the seven days into columns. Python only looks the titles up and orders the rows.
+cents) are summed per row key and day of the week in their owner's zone (``OwnerZones.day_index``,
+O-56), as v2's weekly does; Python spreads those sums into the seven columns (pivoting 21 conditional
+sums in SQL cost three times the grouping), looks the titles up and orders the rows.
 Days after the filters' ``until`` (an ``end_date`` inside the week) hold no entry and read 0.
 """
 
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, and_, case, cast, func, select
+from sqlalchemy import BigInteger, Select, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from punchclock.reports import prepared, query, titles
@@ -45,25 +46,22 @@ def _total(value: Any) -> Any:
 
 
 def _statement(ctx: ReportContext, filters: ReportFilters, resolved: query.Resolved, by_rate: bool) -> Select[Any]:
-    """One row per (owner, project[, rate, currency]): seven seconds, billable seconds and cents columns.
+    """One row per (project, owner[, currency, rate], day): seconds, billable seconds and cents.
 
     Without ``by_rate`` (hidden money) the rates and currencies of a project fold into one row: split rows
     would tell the caller where rates differ.
     """
     base = query.entries(ctx, filters, resolved).subquery()
-    day = ctx.zones.day_index(base.c.start, base.c.user_id, filters.since, DAYS)
-    dated = select(base.c.user_id, base.c.project_id, base.c.rate_cents, base.c.currency, base.c.billable,
-                   base.c.seconds, base.c.amount_cents, day.label("day")).subquery()
-    keys = [dated.c.user_id, dated.c.project_id] + ([dated.c.rate_cents, dated.c.currency] if by_rate else [])
-    billable = dated.c.billable.is_(True)
-    on_day = [dated.c.day == k for k in range(DAYS)]
+    day = ctx.zones.day_index(base.c.start, base.c.user_id, filters.since, DAYS).label("day")
+    # v2's key order (projects are the most varied key): SQLite's sort compares fewer fields.
+    keys = [base.c.project_id, base.c.user_id] + ([base.c.currency, base.c.rate_cents] if by_rate else [])
     return select(
-        *keys,
-        *(_total(case((d, dated.c.seconds), else_=0)) for d in on_day),
-        *(_total(case((and_(d, billable), dated.c.seconds), else_=0)) for d in on_day),
+        *keys, day,
+        _total(base.c.seconds),
+        _total(case((base.c.billable.is_(True), base.c.seconds), else_=0)),
         # ``amount_cents`` is 0 for non-billable entries (``query._columns``).
-        *(_total(case((d, dated.c.amount_cents), else_=0)) for d in on_day),
-    ).group_by(*keys)
+        _total(base.c.amount_cents),
+    ).group_by(*keys, day)
 
 
 def _grouped(db: Session, ctx: ReportContext, filters: ReportFilters, by_rate: bool) -> Sequence[Any]:
@@ -77,8 +75,20 @@ def _grouped(db: Session, ctx: ReportContext, filters: ReportFilters, by_rate: b
     return db.connection().execute(stmt, values).tuples().all()
 
 
-def _days(values: Sequence[Any]) -> Days:
-    return tuple(int(v or 0) for v in values)
+def _spread(grouped: Sequence[Any], width: int) -> dict[tuple[Any, ...], list[list[int]]]:
+    """Row key (the first ``width`` columns) -> its seconds, billable seconds and cents, seven days each."""
+    rows: dict[tuple[Any, ...], list[list[int]]] = {}
+    for r in grouped:
+        key = r[:width]
+        days = rows.get(key)
+        if days is None:
+            days = rows[key] = [[0] * DAYS, [0] * DAYS, [0] * DAYS]
+        day = r[width]
+        # Bigint sums (``_total``): ints on both databases.
+        days[0][day] += r[width + 1]
+        days[1][day] += r[width + 2]
+        days[2][day] += r[width + 3]
+    return rows
 
 
 def _order_key(row: WeekRow) -> tuple[Any, ...]:
@@ -92,18 +102,15 @@ def _order_key(row: WeekRow) -> tuple[Any, ...]:
 def report(db: Session, ctx: ReportContext, filters: ReportFilters) -> list[WeekRow]:
     """The rows of the week starting on ``filters.since`` (counting entries up to ``filters.until``)."""
     by_rate = ctx.show_money
-    grouped = _grouped(db, ctx, filters, by_rate)
-    projects = titles.projects(db, (r[1] for r in grouped))
-    users = titles.names(db, titles.Kind.USERS, (r[0] for r in grouped))
-    width = 4 if by_rate else 2
+    spread = _spread(_grouped(db, ctx, filters, by_rate), 4 if by_rate else 2)
+    projects = titles.projects(db, (k[0] for k in spread))
+    users = titles.names(db, titles.Kind.USERS, (k[1] for k in spread))
     rows = [
         WeekRow(
-            user_id=r[0], user_name=users.get(r[0], ""), project=None if r[1] is None else projects[r[1]],
-            rate_cents=int(r[2]) if by_rate else None, currency=r[3] if by_rate else None,
-            seconds=_days(r[width:width + DAYS]), billable_seconds=_days(r[width + DAYS:width + 2 * DAYS]),
-            amount_cents=_days(r[width + 2 * DAYS:width + 3 * DAYS]),
+            user_id=k[1], user_name=users.get(k[1], ""), project=None if k[0] is None else projects[k[0]],
+            rate_cents=int(k[3]) if by_rate else None, currency=k[2] if by_rate else None,
+            seconds=tuple(seconds), billable_seconds=tuple(billable), amount_cents=tuple(amounts),
         )
-        for r in grouped
+        for k, (seconds, billable, amounts) in spread.items()
     ]
     return sorted(rows, key=_order_key)
-

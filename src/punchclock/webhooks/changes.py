@@ -10,14 +10,15 @@ state)``, in the order they happened:
 
 ``state`` is the last state of a row that is removed (project and workspace users): at commit the row is
 gone; or what a write that holds the whole v9 object wrote (a new time entry: the domain's ``Saved``), which
-spares the outbox reading it back unless a later change in the transaction supersedes it; else None. A rolled-back savepoint forgets what it recorded, a rolled-back transaction everything.
+spares the outbox reading it back unless a later change in the transaction supersedes it; else None.
+A rolled-back savepoint forgets what it recorded, a rolled-back transaction everything.
 
 Domain code imports this module, so it imports nothing from ``punchclock.http`` (import-linter contract).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import ColumnElement, event, inspect, select

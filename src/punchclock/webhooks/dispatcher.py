@@ -60,6 +60,8 @@ class Dispatcher:
         # BEGIN IMMEDIATE on SQLite: claims and updates queue on busy_timeout instead of failing as "locked".
         self._sessions: sessionmaker[Session] = sessionmaker(
             state.engine.execution_options(sqlite_immediate=True), expire_on_commit=False)
+        # Looking for due work is a read: an idle poll must not take SQLite's write lock every few seconds.
+        self._reads: sessionmaker[Session] = sessionmaker(state.engine, expire_on_commit=False)
         self.clock = clock
         self.rand = rand
         self.owner = f"{socket.gethostname()[:32]}:{os.getpid()}:{secrets.token_hex(6)}"
@@ -142,7 +144,8 @@ class Dispatcher:
         if self._next_cleanup is None or now >= self._next_cleanup:
             self._next_cleanup = now + CLEANUP_EVERY
             cutoff = now - timedelta(days=self.settings.webhooks_retention_days)
-            await self._in_thread(self._write, queue.clean, cutoff)
+            if await self._in_thread(self._read, queue.expired, cutoff):
+                await self._in_thread(self._write, queue.clean, cutoff)
 
     # -- one subscription --
     async def _deliver(self, subscription_id: int) -> None:
@@ -192,12 +195,19 @@ class Dispatcher:
 
     def _claim(self, limit: int, skip: set[int]) -> list[int]:
         now = self.clock()
+        candidates = self._read(queue.due, now, limit, skip)
+        if not candidates:
+            return []
         claimed: list[int] = []
-        with self._sessions.begin() as session:
-            for subscription_id in queue.due(session, now, limit, skip):
+        with self._sessions.begin() as session:  # a lease taken meanwhile by another process fails its claim
+            for subscription_id in candidates:
                 if queue.claim(session, subscription_id, self.owner, now, self._lease_end(now)):
                     claimed.append(subscription_id)
         return claimed
+
+    def _read(self, work: Callable[..., Any], *args: Any) -> Any:
+        with self._reads.begin() as session:
+            return work(session, *args)
 
     def _write(self, work: Callable[..., Any], *args: Any) -> Any:
         with self._sessions.begin() as session:

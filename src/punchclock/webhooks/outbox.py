@@ -4,8 +4,8 @@ At ``before_commit`` of a session's outer transaction the changes ``webhooks/cha
 coalesced (one event per entity, id and workspace), and the live, enabled, validated subscriptions of
 their workspaces are read in one query; without any, nothing else happens (the common case). Otherwise
 each change some subscription's filters take is rendered once, checked against each taker's creator
-(§5.4), and stored as one ``webhook_events`` row with one ``pending`` delivery per permitted subscription;
-an event nobody may receive is not stored. ``after_commit`` wakes this process's delivery loop. A
+(§5.4), and stored as one ``webhook_events`` row with one ``pending`` delivery per permitted subscription
+(``outbox_inserts``); an event nobody may receive is not stored. ``after_commit`` wakes this process's delivery loop. A
 rollback emits nothing: ``changes`` forgets what the transaction (or a savepoint) recorded.
 """
 
@@ -13,30 +13,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
-from weakref import WeakKeyDictionary
 
-from sqlalchemy import (
-    BindParameter,
-    Connection,
-    CursorResult,
-    Dialect,
-    Insert,
-    Table,
-    and_,
-    bindparam,
-    event,
-    insert,
-    literal,
-    select,
-)
+import orjson
+from sqlalchemy import ColumnElement, Connection, Text, and_, bindparam, cast, event, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from punchclock.db.base import table
-from punchclock.models import WebhookDelivery, WebhookEvent, WebhookSubscription, Workspace, WorkspaceMember
+from punchclock.models import WebhookSubscription, Workspace, WorkspaceMember
 from punchclock.models._common import utcnow
-from punchclock.webhooks import changes, dispatcher, payloads
+from punchclock.webhooks import changes, dispatcher, outbox_inserts, payloads
 from punchclock.webhooks.audience import Audience
 from punchclock.webhooks.changes import CREATED, DELETED, Change
 from punchclock.webhooks.filters import matches
@@ -47,91 +35,39 @@ _CHUNK = 10_000
 #: Entities whose metadata names their project (70- §5.2).
 _WITH_PROJECT = frozenset({"task", "project_user", "time_entry"})
 _S, _M, _W = table(WebhookSubscription).c, table(WorkspaceMember).c, table(Workspace).c
-#: Prebuilt: this runs at every commit that changed something.
-_LIVE_SUBSCRIPTIONS = (
-    select(_S.id, _S.workspace_id, _S.user_id, _S.event_filters, _M.admin, _W.only_admins_see_billable_rates)
-    .select_from(table(WebhookSubscription).join(table(Workspace), _W.id == _S.workspace_id).outerjoin(
-        table(WorkspaceMember), and_(_M.workspace_id == _S.workspace_id, _M.user_id == _S.user_id,
-                                     _M.active.is_(True))))
-    .where(_S.workspace_id.in_(bindparam("workspace_ids", expanding=True)), _S.deleted_at.is_(None),
-           _S.enabled.is_(True), _S.validated_at.is_not(None))
-    .order_by(_S.id)
-)
-_EVENTS, _DELIVERIES = table(WebhookEvent), table(WebhookDelivery)
-#: Many events (bulk statements): one executemany each, ids in parameter order.
-_INSERT_EVENTS = insert(_EVENTS).returning(_EVENTS.c.id, sort_by_parameter_order=True)
-_INSERT_DELIVERIES = insert(_DELIVERIES)
-_EVENT_COLUMNS = ("workspace_id", "entity", "action", "entity_id", "creator_id", "metadata", "payload", "created_at")
-_DELIVERY_COLUMNS = ("event_id", "subscription_id", "status", "attempts", "next_attempt_at", "redact_rates")
 
 
-def _values(table_: Table, names: Sequence[str]) -> dict[str, BindParameter[Any]]:
-    """``INSERT`` values bound by column name, typed as the column."""
-    return {name: bindparam(name, type_=table_.c[name].type) for name in names}
+def _live(workspaces: ColumnElement[bool]) -> Select[Any]:
+    """The live, enabled, validated subscriptions of ``workspaces``, with their creator's role (None: no active
+    member) and whether the workspace hides rates from non-admins (§5.4)."""
+    return (
+        select(_S.id, _S.workspace_id, _S.user_id, cast(_S.event_filters, Text), _M.admin,
+               _W.only_admins_see_billable_rates)
+        .select_from(table(WebhookSubscription).join(table(Workspace), _W.id == _S.workspace_id).outerjoin(
+            table(WorkspaceMember), and_(_M.workspace_id == _S.workspace_id, _M.user_id == _S.user_id,
+                                         _M.active.is_(True))))
+        .where(workspaces, _S.deleted_at.is_(None), _S.enabled.is_(True), _S.validated_at.is_not(None))
+        .order_by(_S.id)
+    )
 
 
-class _Compiled(NamedTuple):
-    sql: str
-    #: Bind names in placeholder order (positional drivers: SQLite), else None (named: psycopg).
-    order: tuple[str, ...] | None
-    #: Every bind's value when not given (literals'), and the conversions of the binds whose type has one.
-    defaults: dict[str, Any]
-    processors: dict[str, Any]
+#: Prebuilt: this runs at every commit that changed something; nearly always of one workspace, which needs no
+#: expanding ``IN`` (rendered again at each execution).
+_LIVE_SUBSCRIPTIONS = _live(_S.workspace_id.in_(bindparam("workspace_ids", expanding=True)))
+_LIVE_SUBSCRIPTIONS_OF_ONE = _live(_S.workspace_id == bindparam("workspace_id"))
 
 
-class _DriverInsert:
-    """A prebuilt ``INSERT`` of one event's rows, run as driver SQL (``exec_driver_sql``): compiled once per
-    dialect, its values converted by the bound parameters' own types, so what is stored is what a Core execute
-    stores. A write that emits one event pays for two or three inserts; through Core each costs several times
-    the insert itself (cache key, execution context, parameter processing). Engine events still see them."""
-
-    def __init__(self, statement: Insert) -> None:
-        self._statement = statement
-        self._by_dialect: WeakKeyDictionary[Dialect, _Compiled] = WeakKeyDictionary()
-
-    def _compiled(self, dialect: Dialect) -> _Compiled:
-        found = self._by_dialect.get(dialect)
-        if found is None:
-            compiled = self._statement.compile(dialect=dialect)
-            processors = {name: p for name, bind in compiled.binds.items()
-                          if (p := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None}
-            order = tuple(compiled.positiontup or ()) if compiled.positional else None
-            defaults = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
-            found = self._by_dialect[dialect] = _Compiled(compiled.string, order, defaults, processors)
-        return found
-
-    def run(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> CursorResult[Any]:
-        sql, order, defaults, processors = self._compiled(conn.dialect)
-        params: list[Any] = []
-        for row in rows:
-            values = {**defaults, **row}
-            for name, process in processors.items():
-                values[name] = process(values[name])
-            params.append(values if order is None else tuple(values[name] for name in order))
-        return conn.exec_driver_sql(sql, params[0] if len(params) == 1 else params)
-
-
-#: SQLite: the event (its id is the cursor's ``lastrowid``), then its deliveries.
-_ONE_EVENT = _DriverInsert(insert(_EVENTS).values(_values(_EVENTS, _EVENT_COLUMNS)))
-#: PostgreSQL: the event's id returned, then its deliveries.
-_ONE_EVENT_RETURNING = _DriverInsert(insert(_EVENTS).values(_values(_EVENTS, _EVENT_COLUMNS)).returning(_EVENTS.c.id))
-_DELIVERY = _DriverInsert(insert(_DELIVERIES).values(_values(_DELIVERIES, _DELIVERY_COLUMNS)))
-#: PostgreSQL: the event and its one delivery in one statement (a data-modifying CTE), saving a round trip.
-_NEW_EVENT = insert(_EVENTS).values(_values(_EVENTS, _EVENT_COLUMNS)).returning(
-    _EVENTS.c.id, _EVENTS.c.created_at).cte("new_event")
-_EVENT_WITH_DELIVERY = _DriverInsert(insert(_DELIVERIES).from_select(
-    ["event_id", "subscription_id", "status", "attempts", "next_attempt_at", "redact_rates"],
-    select(_NEW_EVENT.c.id, bindparam("subscription_id", type_=_DELIVERIES.c.subscription_id.type),
-           literal("pending"), literal(0), _NEW_EVENT.c.created_at,
-           bindparam("redact_rates", type_=_DELIVERIES.c.redact_rates.type)),
-))
+@lru_cache(maxsize=1024)
+def _filters(text: str) -> tuple[Mapping[str, str], ...]:
+    """A subscription's filters from their stored JSON text: read at every commit, parsed once per spelling."""
+    return tuple(orjson.loads(text))
 
 
 class _Subscription(NamedTuple):
     id: int
     workspace_id: int
     user_id: int
-    event_filters: list[dict[str, str]]
+    event_filters: tuple[Mapping[str, str], ...]
     #: The creator's role in the workspace (None: no active member) and whether it hides rates from
     #: non-admins, read with the subscription: most commits need nothing more for §5.4.
     creator_admin: bool | None
@@ -189,11 +125,13 @@ def _placed(db: Session, found: Sequence[Change]) -> list[tuple[str, str, int, i
     return out
 
 
-def _subscriptions(db: Session, workspace_ids: set[int]) -> dict[int, list[_Subscription]]:
+def _subscriptions(conn: Connection, workspace_ids: set[int]) -> dict[int, list[_Subscription]]:
     """The live, enabled, validated subscriptions of the workspaces: one indexed query."""
     found: dict[int, list[_Subscription]] = defaultdict(list)
-    for row in db.connection().execute(_LIVE_SUBSCRIPTIONS, {"workspace_ids": sorted(workspace_ids)}):
-        found[row.workspace_id].append(_Subscription._make((*row[:5], bool(row[5]))))
+    rows = (conn.execute(_LIVE_SUBSCRIPTIONS_OF_ONE, {"workspace_id": next(iter(workspace_ids))})
+            if len(workspace_ids) == 1 else conn.execute(_LIVE_SUBSCRIPTIONS, {"workspace_ids": sorted(workspace_ids)}))
+    for sid, wid, user_id, filters, admin, rates_hidden in rows:
+        found[wid].append(_Subscription(sid, wid, user_id, _filters(filters), admin, bool(rates_hidden)))
     return found
 
 
@@ -209,7 +147,8 @@ def metadata(db: Session, e: Event, payload: Mapping[str, Any]) -> dict[str, str
     return meta
 
 
-def _fan_out(db: Session, events: list[Event], subscriptions: Mapping[int, list[_Subscription]]) -> bool:
+def _fan_out(db: Session, conn: Connection, events: list[Event], subscriptions: Mapping[int, list[_Subscription]]
+             ) -> bool:
     """Store each event some permitted subscription takes, with its deliveries; whether any was stored."""
     audience = Audience(db)
     for subs in subscriptions.values():
@@ -231,36 +170,8 @@ def _fan_out(db: Session, events: list[Event], subscriptions: Mapping[int, list[
                          "metadata": metadata(db, e, payload), "payload": payload, "created_at": now})
             takers.append(allowed)
     if rows:
-        _store(db.connection(), rows, takers, now)
+        outbox_inserts.store(conn, rows, takers, now)
     return bool(rows)
-
-
-def _store(conn: Connection, rows: list[dict[str, Any]], takers: list[list[tuple[int, bool]]], now: datetime
-           ) -> None:
-    """Insert the events and their deliveries. One event (a single write): driver SQL, on PostgreSQL one
-    statement when it has one delivery; many (bulk statements): one executemany for the events, their ids
-    returned in order, and one for the deliveries."""
-    if len(rows) == 1:
-        _store_one(conn, rows[0], takers[0], now)
-        return
-    ids = conn.execute(_INSERT_EVENTS, rows).scalars().all()
-    deliveries = [{"event_id": event_id, "subscription_id": sid, "status": "pending", "attempts": 0,
-                   "next_attempt_at": now, "redact_rates": redact}
-                  for event_id, allowed in zip(ids, takers, strict=True) for sid, redact in allowed]
-    conn.execute(_INSERT_DELIVERIES, deliveries)
-
-
-def _store_one(conn: Connection, row: dict[str, Any], takers: list[tuple[int, bool]], now: datetime) -> None:
-    if conn.dialect.name == "postgresql":
-        if len(takers) == 1:
-            sid, redact = takers[0]
-            _EVENT_WITH_DELIVERY.run(conn, [{**row, "subscription_id": sid, "redact_rates": redact}])
-            return
-        event_id = _ONE_EVENT_RETURNING.run(conn, [row]).scalar_one()
-    else:
-        event_id = _ONE_EVENT.run(conn, [row]).lastrowid
-    _DELIVERY.run(conn, [{"event_id": event_id, "subscription_id": sid, "status": "pending", "attempts": 0,
-                          "next_attempt_at": now, "redact_rates": redact} for sid, redact in takers])
 
 
 def _before_commit(db: Session) -> None:
@@ -274,8 +185,14 @@ def _before_commit(db: Session) -> None:
         return
     changes.forget(db)
     placed = _placed(db, found)
-    subscriptions = _subscriptions(db, {wid for _, _, _, wid, _ in placed}) if placed else {}
-    if subscriptions and _fan_out(db, coalesce(placed), subscriptions):
+    if not placed:
+        return
+    conn = db.connection()
+    subscriptions = _subscriptions(conn, {wid for _, _, _, wid, _ in placed})
+    if not subscriptions:
+        return
+    events = coalesce(placed) if len(placed) > 1 else [Event._make(placed[0])]  # one change: a single write
+    if _fan_out(db, conn, events, subscriptions):
         db.info[_QUEUED] = True
 
 

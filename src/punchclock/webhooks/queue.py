@@ -125,6 +125,11 @@ def failed(session: Session, attempt: Attempt, error: str, now: datetime, retry_
               .values(enabled=False, disabled_reason=reason, updated_at=now))
 
 
+def expired(session: Session, cutoff: datetime) -> bool:
+    """Whether any event is older than the retention (a read: most hourly checks find nothing to delete)."""
+    return bool(session.scalar(select(exists().where(E.created_at < cutoff))))
+
+
 def clean(session: Session, cutoff: datetime) -> int:
     """Retention (70- §8.4, §10): pending deliveries of older events are discarded, then old rows deleted."""
     old = select(E.id).where(E.created_at < cutoff).scalar_subquery()

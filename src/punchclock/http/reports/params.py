@@ -16,13 +16,11 @@ from starlette.datastructures import QueryParams
 
 from punchclock.domain.errors import Malformed
 from punchclock.http.ids import MAX_ID, id_value
-from punchclock.reports.filters import IdFilter, ReportFilters, day_range
+from punchclock.reports.filters import IdFilter, ReportFilters, day_range, report_day
 
 #: Filter lists may be longer than v8's id paths: a report may name every project of a workspace.
 MAX_IDS = 10_000
 _INTEGER = re.compile(r"-?[0-9]{1,19}")
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-FIRST_DAY, LAST_DAY = date(2, 1, 1), date(9998, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,15 +86,8 @@ class Params:
         value = self.text(name)
         if value is None:
             return None
-        # Exactly YYYY-MM-DD: fromisoformat alone would also take "20231002" and "2023-W40-1".
-        if not _DAY.fullmatch(value[:10]):
-            raise Malformed("invalid_param", name=name)
-        try:
-            day = date.fromisoformat(value[:10])
-        except ValueError:
-            raise Malformed("invalid_param", name=name) from None
-        # Room for the defaults (±6 days), the one-year span and the UTC bounds of local days.
-        if not FIRST_DAY <= day <= LAST_DAY:
+        day = report_day(value)
+        if day is None:
             raise Malformed("invalid_param", name=name)
         return day
 

@@ -6,7 +6,6 @@ field; ``null`` reads as absent everywhere and unknown keys are ignored.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,12 +13,10 @@ from typing import Any
 
 from punchclock.domain.errors import Invalid, Malformed
 from punchclock.http.ids import MAX_ID
-from punchclock.reports.filters import IdFilter, ReportFilters, day_range
+from punchclock.reports.filters import IdFilter, ReportFilters, day_range, report_day
 
 #: A report may name every project of a workspace.
 MAX_IDS = 10_000
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-FIRST_DAY, LAST_DAY = date(2, 1, 1), date(9998, 12, 31)
 #: The rounding steps a body may ask for (O-25).
 ROUNDING_MINUTES = frozenset({0, 1, 5, 6, 10, 12, 15, 30, 60, 240})
 
@@ -71,13 +68,8 @@ class Body:
         value = self.text(name)
         if value is None:
             return None
-        if not _DAY.fullmatch(value[:10]):
-            raise Invalid("invalid_field", field=name)
-        try:
-            day = date.fromisoformat(value[:10])
-        except ValueError:
-            raise Invalid("invalid_field", field=name) from None
-        if not FIRST_DAY <= day <= LAST_DAY:
+        day = report_day(value)
+        if day is None:
             raise Invalid("invalid_field", field=name)
         return day
 

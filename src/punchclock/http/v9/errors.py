@@ -94,14 +94,15 @@ STATUS: list[tuple[type[DomainError], int]] = [
 ]
 
 
-def message(code: str, ctx: dict[str, Any]) -> str:
-    return v8.message(code, ctx, MESSAGES)
+def message(code: str, ctx: dict[str, Any], messages: dict[str, str] = MESSAGES) -> str:
+    return v8.message(code, ctx, messages)
 
 
-def render(err: DomainError) -> tuple[int, str]:
-    """Status and the one message of the first failed rule (10- §6)."""
+def render(err: DomainError, messages: dict[str, str] = MESSAGES) -> tuple[int, str]:
+    """Status and the one message of the first failed rule (10- §6); ``messages``: the wording of a
+    dialect that shares v9's error form (Reports v3, Webhooks)."""
     if err.code in FORBIDDEN_CODES:
-        return 403, message(err.code, err.ctx)
+        return 403, message(err.code, err.ctx, messages)
     status = next((s for cls, s in STATUS if isinstance(err, cls)), 400)
     code, ctx = err.codes[0] if isinstance(err, Invalid) else (err.code, err.ctx)
-    return status, message(code, ctx)
+    return status, message(code, ctx, messages)

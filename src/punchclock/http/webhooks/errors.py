@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from punchclock.domain.errors import DomainError, Invalid
-from punchclock.http.v8 import errors as v8
+from punchclock.domain.errors import DomainError
 from punchclock.http.v9 import errors as v9
 
 MESSAGES: dict[str, str] = {
@@ -38,12 +37,11 @@ MESSAGES: dict[str, str] = {
 }
 
 
+
 def message(code: str, ctx: dict[str, Any]) -> str:
-    return v8.message(code, ctx, MESSAGES)
+    return v9.message(code, ctx, MESSAGES)
 
 
 def render(err: DomainError) -> tuple[int, str]:
     """Status as in API v9, message from ``MESSAGES`` (the first failed rule)."""
-    status, _ = v9.render(err)
-    code, ctx = err.codes[0] if isinstance(err, Invalid) else (err.code, err.ctx)
-    return status, message(code, ctx)
+    return v9.render(err, MESSAGES)
