@@ -169,6 +169,8 @@ class TestDetailedCsv:
                                 "Timetable import", "Board minutes", ""]
         ascending = csv_lines(export(client, world, "search/time_entries.csv", {**body, "order_dir": "ASC"}))
         assert [line.split(",")[5] for line in ascending[-2:]] == ["Team meeting", "Homepage layout"]
+        # Read as the JSON report reads it: any case.
+        assert csv_lines(export(client, world, "search/time_entries.csv", {**body, "order_dir": "asc"})) == ascending
 
     def test_equals_the_v2_export_of_the_same_filters(self, client: TestClient, world: World) -> None:
         v3 = export(client, world, "search/time_entries.csv", {

@@ -63,6 +63,15 @@ class Body:
             raise Invalid("invalid_field", field=name)
         return value
 
+    def descending(self, default: bool) -> bool:
+        """``order_dir``: ``ASC`` or ``DESC`` in any case; absent -> ``default`` (60- §4.1)."""
+        value = self.text("order_dir")
+        if value is None:
+            return default
+        if value.upper() not in ("ASC", "DESC"):
+            raise Invalid("invalid_field", field="order_dir")
+        return value.upper() == "DESC"
+
     def day(self, name: str) -> date | None:
         """``YYYY-MM-DD``; of a longer ISO string only the date is used (V-29)."""
         value = self.text(name)

@@ -79,11 +79,6 @@ def _docs(report: str, kind: str, media_type: str, schema: Schema) -> dict[str, 
     }
 
 
-def _descending(b: body.Body, default: bool) -> bool:
-    """``order_dir``: ``ASC`` or ``DESC`` (60- §4.1)."""
-    return b.choice("order_dir", ("ASC", "DESC"), "DESC" if default else "ASC") == "DESC"
-
-
 @dataclass(frozen=True, slots=True)
 class Export:
     """A report request with the options every export shares."""
@@ -129,7 +124,7 @@ async def _detailed(request: Request, workspace_id: int) -> Detailed:
     s = await common.start(request, workspace_id)
     e = _export(s, hide_amounts=True)
     order = s.body.choice("order_by", search.ORDERS, "date")
-    return Detailed(e, order, _descending(s.body, order in search.DESCENDING_BY_DEFAULT),
+    return Detailed(e, order, s.body.descending(order in search.DESCENDING_BY_DEFAULT),
                     s.ctx.actor.is_admin(workspace_id), s.body.choice("date_format", DATE_FORMATS, "YYYY-MM-DD"))
 
 
@@ -193,7 +188,7 @@ async def _summary(request: Request, workspace_id: int) -> Summary:
     order = b.choice("order_by", SUMMARY_ORDERS, "title")
     report = summary.report(s.db, e.ctx, s.filters, grouping=grouping, subgrouping=subgrouping,
                             distinct_rates=bool(b.boolean("distinguish_rates", False)), order=order,
-                            descending=_descending(b, False))
+                            descending=b.descending(False))
     return Summary(e, report, not b.boolean("hide_rates", False))
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import Request, Response
 
-from punchclock.domain.errors import Invalid
 from punchclock.http import wire
 from punchclock.http.ids import MAX_ID
 from punchclock.http.reports_v3 import body, common, docs_search, render_search
@@ -18,10 +17,7 @@ router = common.make_router()
 def search_query(b: body.Body) -> SearchQuery:
     """Grouping, order and page of 60- §4.1 and §4.3."""
     order = b.choice("order_by", search.ORDERS, "date")
-    direction = b.text("order_dir")
-    if direction is not None and direction.upper() not in ("ASC", "DESC"):
-        raise Invalid("invalid_field", field="order_dir")
-    descending = order in search.DESCENDING_BY_DEFAULT if direction is None else direction.upper() == "DESC"
+    descending = b.descending(order in search.DESCENDING_BY_DEFAULT)
     size = b.integer("page_size", default=search.PAGE_SIZE, minimum=1)
     b.integer("first_timestamp", minimum=-MAX_ID)  # accepted with first_id, still typed
     b.boolean("enrich_response")
