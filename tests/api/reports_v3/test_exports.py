@@ -456,7 +456,7 @@ def test_openapi_documents_every_export(client: TestClient) -> None:
 
     detailed = options("search/time_entries.pdf")
     assert detailed["duration_format"]["enum"] == ["classic", "improved", "decimal"]
-    assert detailed["order_by"]["enum"] == ["date", "user", "duration", "description", "last_update"]
+    assert detailed["order_by"]["enum"] == ["date", "user", "duration", "description", "last_update", "title"]
     assert detailed["date_format"]["enum"][:2] == ["YYYY-MM-DD", "DD.MM.YYYY"]
     assert set(options("summary/time_entries.xlsx")) == {
         "duration_format", "grouping", "sub_grouping", "distinguish_rates", "order_by", "order_dir", "hide_amounts",

@@ -80,6 +80,7 @@ def test_orders_and_directions(client: TestClient, world: World) -> None:
     # Equal durations (homepage and timetable, 5400 s) in start order.
     assert first_ids(search(client, w, order_by="duration")) == [w.late.id, w.minutes.id, w.early.id, w.homepage.id,
                                                                 w.timetable.id, w.meeting.id, w.wireframes.id]
+    assert first_ids(search(client, w, order_by="title")) == first_ids(search(client, w, order_by="description"))
     assert first_ids(search(client, w, order_by="duration", order_dir="desc")) == [
         w.wireframes.id, w.meeting.id, w.homepage.id, w.timetable.id, w.early.id, w.minutes.id, w.late.id]
     assert first_ids(search(client, w, order_by="description")) == [w.late.id, w.minutes.id, w.homepage.id,

@@ -63,6 +63,12 @@ class Body:
             raise Invalid("invalid_field", field=name)
         return value
 
+    def detailed_order(self, orders: Iterable[str]) -> str:
+        """The detailed report's ``order_by`` (60- §4.1), default ``date``. ``title`` reads as ``description``
+        (a row's title): toggl-api-wrapper 2.2.0 types the detailed ``order_by`` as ``title``/``duration``."""
+        order = self.choice("order_by", (*orders, "title"), "date")
+        return "description" if order == "title" else order
+
     def descending(self, default: bool) -> bool:
         """``order_dir``: ``ASC`` or ``DESC`` in any case; absent -> ``default`` (60- §4.1)."""
         value = self.text("order_dir")

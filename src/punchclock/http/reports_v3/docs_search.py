@@ -51,7 +51,8 @@ class V3SearchBody(V3Filters):
 
     grouped: bool = Field(False, description="Merge identical entries into one row.")
     hide_amounts: bool = Field(False, description="Rates and amounts read null.")
-    order_by: Literal[search.ORDERS] = "date"  # type: ignore[valid-type]
+    order_by: Literal[(*search.ORDERS, "title")] = Field(  # type: ignore[valid-type]
+        "date", description="title reads as description (toggl-api-wrapper sends it).")
     order_dir: Literal["ASC", "DESC"] | None = Field(None, description="DESC for date/last_update, else ASC.")
     page_size: int = Field(search.PAGE_SIZE, ge=1, description="Rows per page; above 1000 reads as 1000.")
     first_row_number: int | None = Field(None, ge=1, description="First row of the page (decides).")

@@ -43,7 +43,7 @@ _DIRECTION = ("ASC", "DESC")
 #: The export options of each report's body (§9), besides the JSON report's fields (OpenAPI).
 _OPTIONS: dict[str, tuple[str, Schema]] = {
     _DETAILED: ("search/time_entries", {
-        "order_by": _enum(search.ORDERS, "date"),
+        "order_by": _enum((*search.ORDERS, "title"), "date"),
         "order_dir": {**_enum(_DIRECTION, "DESC"), "description": "DESC for date and last_update, else ASC"},
         "date_format": {**_enum(DATE_FORMATS, "YYYY-MM-DD"), "description": "How the PDF writes days"},
         "hide_amounts": _FLAG,
@@ -123,7 +123,7 @@ class Detailed:
 async def _detailed(request: Request, workspace_id: int) -> Detailed:
     s = await common.start(request, workspace_id)
     e = _export(s, hide_amounts=True)
-    order = s.body.choice("order_by", search.ORDERS, "date")
+    order = s.body.detailed_order(search.ORDERS)
     return Detailed(e, order, s.body.descending(order in search.DESCENDING_BY_DEFAULT),
                     s.ctx.actor.is_admin(workspace_id), s.body.choice("date_format", DATE_FORMATS, "YYYY-MM-DD"))
 

@@ -16,7 +16,7 @@ router = common.make_router()
 
 def search_query(b: body.Body) -> SearchQuery:
     """Grouping, order and page of 60- §4.1 and §4.3."""
-    order = b.choice("order_by", search.ORDERS, "date")
+    order = b.detailed_order(search.ORDERS)
     descending = b.descending(order in search.DESCENDING_BY_DEFAULT)
     size = b.integer("page_size", default=search.PAGE_SIZE, minimum=1)
     b.integer("first_timestamp", minimum=-MAX_ID)  # accepted with first_id, still typed
