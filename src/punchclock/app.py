@@ -16,6 +16,7 @@ from sqlalchemy.orm import sessionmaker
 from starlette._utils import get_route_path
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, compile_path
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from punchclock import __version__
@@ -35,6 +36,8 @@ from punchclock.http.v8 import errors as v8_errors
 from punchclock.http.v8.routes import ROUTERS as V8_ROUTERS
 from punchclock.http.v9 import errors as v9_errors
 from punchclock.http.v9.routes import ROUTERS as V9_ROUTERS
+from punchclock.http.web import common as web_common
+from punchclock.http.web.routes import ROUTERS as WEB_ROUTERS
 from punchclock.http.webhooks.routes import ROUTERS as WEBHOOKS_ROUTERS
 from punchclock.webhooks import outbox
 from punchclock.webhooks.dispatcher import Dispatcher
@@ -42,6 +45,8 @@ from punchclock.webhooks.dispatcher import Dispatcher
 RETIRED = re.compile(r"^/(api/v[1-7]|reports/api/v1)(/|$)")
 #: Paths whose errors are one JSON string (API v9 and, later, Reports v3 and Webhooks; V-3).
 STRING_ERRORS = re.compile(r"^/(api/v9|reports/api/v3|webhooks/api/v1)(/|$)")
+#: Paths of the web app (everything but the APIs and their documents): their errors are HTML pages.
+WEB_PAGES = re.compile(r"^/(?!(api|reports/api|webhooks/api|docs|redoc|openapi[^/]*|user|avatars|static)(/|$))")
 
 
 class EdgeMiddleware:
@@ -139,7 +144,7 @@ def _invalid_param(path: str, name: str) -> bytes:
     err = Malformed("invalid_param", name=name)
     if STRING_ERRORS.match(path):
         return orjson.dumps(v9_errors.render(err)[1])
-    if path.startswith("/reports/"):
+    if path.startswith("/reports/api/"):
         return orjson.dumps(reports_errors.render(err)[1])
     return orjson.dumps(v8_errors.render(err)[1])
 
@@ -148,7 +153,7 @@ def _too_large(path: str) -> bytes:
     message = "Request body too large"
     if STRING_ERRORS.match(path):
         return orjson.dumps(message)
-    if path.startswith("/reports/"):
+    if path.startswith("/reports/api/"):
         return orjson.dumps({"error": {"message": message, "tip": "Send a smaller request.", "code": 400}})
     return orjson.dumps([message])
 
@@ -164,7 +169,7 @@ async def _raw(send: Send, status: int, body: bytes) -> None:
 def _error_for_path(request: Request, status: int, message: str) -> Response:
     if STRING_ERRORS.match(request.url.path):
         return wire.json_response("Internal Server Error" if status >= 500 else message, status_code=status)
-    if request.url.path.startswith("/reports/"):
+    if request.url.path.startswith("/reports/api/"):
         tip = ("A server error: try again later, and tell the server's operator if it persists."
                if status >= 500 else "Check the request path and method.")
         return wire.json_response({"error": {"message": message, "tip": tip, "code": status}}, status_code=status)
@@ -182,6 +187,9 @@ def _allowed_methods(request: Request) -> str:
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    if WEB_PAGES.match(request.url.path):
+        text = "There is no such page." if exc.status_code == 404 else str(exc.detail)
+        return await web_common.error_page(request, exc.status_code, text)
     if exc.status_code == 405 and request.method == "OPTIONS":
         # 00-conventions §13: OPTIONS on any existing path answers 200 with the allowed methods.
         return Response(status_code=200, headers={"Allow": _allowed_methods(request)})
@@ -247,6 +255,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ("/reports/api/v2", router) for router in REPORTS_ROUTERS] + [
         ("/reports/api/v3", router) for router in REPORTS_V3_ROUTERS] + [
         ("/webhooks/api/v1", router) for router in WEBHOOKS_ROUTERS] + [("", invitations.router), ("", avatar.router)]
+    mounted += [("", router) for router in WEB_ROUTERS]  # last: the pages own every other path
     for prefix, router in mounted:
         if prefix:
             _only_under(router, prefix)
@@ -262,6 +271,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)
     app.include_router(health.router)
+    app.mount("/static", StaticFiles(packages=[("punchclock.http.web", "static")]), name="static")
     docs.install(app)
     openapi.install(app, settings)
 

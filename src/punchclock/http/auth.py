@@ -225,6 +225,14 @@ def open_session(db: Session, user_id: int, max_age: int) -> str:
     return secret
 
 
+def cookie_actor(db: Session, secret: str | None) -> Actor | None:
+    """The web app's caller: the user whose live session ``secret`` names (no header, no rate bucket)."""
+    if not secret:
+        return None
+    rows = db.connection().execute(_BY_SESSION, {"digest": digest(secret), "now": utcnow()}).all()
+    return _actor(rows, "session") if rows else None
+
+
 def session_cookie_value(request: Request, cookie_name: str) -> str | None:
     for name in (cookie_name, *LEGACY_COOKIES):
         if request.cookies.get(name):

@@ -4,7 +4,7 @@ from punchclock.models.catalog import Client, Project, ProjectMember, Tag, Task
 from punchclock.models.groups import Group, GroupMember
 from punchclock.models.organizations import Organization
 from punchclock.models.time_entries import TimeEntry, TimeEntryTag
-from punchclock.models.users import AuthSession, User
+from punchclock.models.users import AuthSession, PasswordReset, User
 from punchclock.models.webhooks import WebhookDelivery, WebhookEvent, WebhookSubscription
 from punchclock.models.workspaces import Workspace, WorkspaceMember
 
@@ -14,6 +14,7 @@ __all__ = [
     "Group",
     "GroupMember",
     "Organization",
+    "PasswordReset",
     "Project",
     "ProjectMember",
     "Tag",
