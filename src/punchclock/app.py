@@ -37,6 +37,7 @@ from punchclock.http.v8.routes import ROUTERS as V8_ROUTERS
 from punchclock.http.v9 import errors as v9_errors
 from punchclock.http.v9.routes import ROUTERS as V9_ROUTERS
 from punchclock.http.web import common as web_common
+from punchclock.http.web import pages as web_pages
 from punchclock.http.web.routes import ROUTERS as WEB_ROUTERS
 from punchclock.http.webhooks.routes import ROUTERS as WEBHOOKS_ROUTERS
 from punchclock.webhooks import outbox
@@ -204,6 +205,9 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
+    if WEB_PAGES.match(request.url.path):
+        return web_pages.render(request, "error.html", 500, status=500,
+                                message="The server could not answer. Try again; tell its operator if this persists.")
     return _error_for_path(request, 500, "Internal error")
 
 
