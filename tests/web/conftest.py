@@ -98,5 +98,11 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def _console(message: ConsoleMessage, errors: list[str]) -> None:
-    if message.type == "error":
-        errors.append(message.text)
+    if message.type != "error":
+        return
+    # A page answered 4xx on purpose (a refused form shown again, a 404 page) is logged as a failed load.
+    page = message.page
+    if (message.text.startswith("Failed to load resource: the server responded with a status of 4")
+            and page is not None and message.location.get("url") == page.url):
+        return
+    errors.append(message.text)

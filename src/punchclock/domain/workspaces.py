@@ -116,6 +116,19 @@ def get(db: Session, actor: Actor, workspace_id: int) -> Workspace:
     return access.load_workspace(db, actor, workspace_id)
 
 
+def set_premium(db: Session, actor: Actor, workspace_id: int, premium: bool) -> Workspace:
+    """Admins turn the paid features (tasks, rates, billable, estimates) on or off: a self-hosted server charges
+    nobody, so the web app's switch is theirs; the operator has the same one in the CLI."""
+    access.load_workspace(db, actor, workspace_id)
+    access.require_admin(actor, workspace_id)
+    workspace = locks.for_change(db, select(Workspace).where(Workspace.id == workspace_id), Workspace.id)[0]
+    if workspace.premium != premium:
+        workspace.premium = premium
+        workspace.updated_at = utcnow()
+        db.flush()
+    return workspace
+
+
 def update(db: Session, actor: Actor, workspace_id: int, changes: WorkspaceChanges) -> Workspace:
     """Admins only. Validates every field first (all messages at once), then changes.
 

@@ -28,7 +28,7 @@ document.addEventListener("change", (event) => {
 const menu = document.querySelector("details.menu");
 if (menu) {
   const wide = window.matchMedia("(min-width: 900px)");
-  const sync = () => { if (wide.matches) menu.open = true; };
+  const sync = () => { menu.open = wide.matches; };
   sync();
   wide.addEventListener("change", sync);
 }
