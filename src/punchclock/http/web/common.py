@@ -15,12 +15,13 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from punchclock.db.session import finish, request_session
 from punchclock.domain.actor import Actor, UserRecord
-from punchclock.domain.errors import DomainError, Forbidden, Malformed, Unauthenticated
+from punchclock.domain.errors import DomainError, Forbidden, Invalid, Malformed, Unauthenticated
 from punchclock.domain.users import default_workspace
 from punchclock.http import auth, wire
 from punchclock.http.routing import Handler, TransactionRoute
@@ -55,6 +56,9 @@ class WebRoute(TransactionRoute):
             except DomainError as err:
                 finish(request, commit=False)
                 return error_response(request, err)
+            except IntegrityError:  # a unique index caught a race the service's own check lost
+                finish(request, commit=False)
+                return error_response(request, Invalid("conflict"))
 
         return super()._unit_of_work(web)
 
