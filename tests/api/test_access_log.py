@@ -41,3 +41,13 @@ def test_query_strings_and_credentials_are_never_logged(client: TestClient, db: 
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "SECRET-INVITE-CODE" not in text and user.api_token not in text
     assert [line["path"] for line in _lines(caplog)] == ["/user/accept_invitation", "/api/v8/me"]
+
+
+def test_a_password_reset_links_secret_is_never_logged(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="punchclock.access"):
+        client.get("/password/reset/SECRET-RESET-LINK")
+        client.post("/password/reset/SECRET-RESET-LINK", data={"password": "whatever"})
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "SECRET-RESET-LINK" not in text
+    assert [(line["method"], line["path"], line["status"]) for line in _lines(caplog)] == [
+        ("GET", "/password/reset/…", 404), ("POST", "/password/reset/…", 403)]

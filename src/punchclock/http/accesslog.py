@@ -18,6 +18,12 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 access = logging.getLogger("punchclock.access")
+#: Paths that carry a secret in the path itself (the web app's password-reset link): logged without it.
+_SECRET_PREFIXES = ("/password/reset/",)
+
+
+def _loggable(path: str) -> str:
+    return next((prefix + "…" for prefix in _SECRET_PREFIXES if path.startswith(prefix)), path)
 
 
 class AccessLogMiddleware:
@@ -48,7 +54,7 @@ class AccessLogMiddleware:
             access.info(orjson.dumps({
                 "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
                 "method": scope["method"],
-                "path": scope["path"],
+                "path": _loggable(scope["path"]),
                 "status": status,
                 "ms": round((time.perf_counter() - started) * 1000, 2),
                 "bytes": size,

@@ -21,9 +21,11 @@ from typing import Any
 from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from punchclock import __version__
 from punchclock.config import Settings
 from punchclock.db.session import finish
 from punchclock.domain import members, security
@@ -34,6 +36,9 @@ from punchclock.http.routing import TransactionRoute
 from punchclock.http.v8 import errors as v8_errors
 from punchclock.http.v8.deps import AppSettings, DbSession
 from punchclock.http.v8.schemas.members import workspace_user_out
+from punchclock.http.web import csrf
+from punchclock.http.web import session as web_session
+from punchclock.models._common import utcnow
 
 router = APIRouter(route_class=TransactionRoute, tags=["invitations"])
 
@@ -48,7 +53,8 @@ HTML_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'"
     ),
 }
 
@@ -59,22 +65,27 @@ def _wants_json(request: Request) -> bool:
 
 # -- pages --------------------------------------------------------------------------------------------
 
-_STYLE = (
-    "body{font-family:system-ui,sans-serif;background:#f4f4f5;color:#18181b;margin:0}"
-    "main{max-width:28rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:.5rem}"
-    "label{display:block;margin:1rem 0 .25rem}input{width:100%;padding:.5rem;box-sizing:border-box}"
-    "button{margin-top:1.5rem;padding:.6rem 1.2rem}.note{color:#52525b;font-size:.9rem}"
-    ".error{color:#b91c1c}"
+_HEAD = (
+    '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
+    '<link rel="stylesheet" href="/static/app.css?v={v}"><link rel="stylesheet" href="/static/team.css?v={v}">'
+).format(v=escape(__version__))
+_BRAND = (
+    '<header class="topbar"><a class="brand" href="/"><svg aria-hidden="true" width="22" height="22" '
+    'viewBox="0 0 24 24"><circle cx="12" cy="12" r="10" fill="none" stroke="currentColor" stroke-width="2.5"/>'
+    '<path d="M12 6v6l4 2" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round"/></svg>'
+    "<span>punchclock</span></a></header>"
 )
 
 
 def _page(title: str, body: str) -> str:
+    """The web app's look (its stylesheets, no script), in markup of its own: API clients read it too."""
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
-        f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
-        f"<body><main>{body}</main></body></html>\n"
+        f"<title>{escape(title)}</title>{_HEAD}</head>"
+        f'<body>{_BRAND}<main id="main" class="page auth invite"><section class="card narrow">{body}</section>'
+        "</main></body></html>\n"
     )
 
 
@@ -87,13 +98,21 @@ def _action(code: str) -> str:
     return escape(f"{PATH}?code={quote(code, safe='')}")
 
 
-def invitation_page(inv: members.Invitation, code: str) -> str:
+def _hidden_csrf(token: str) -> str:
+    return f'<input type="hidden" name="{csrf.FIELD}" value="{escape(token)}">' if token else ""
+
+
+def invitation_page(inv: members.Invitation, code: str, csrf_token: str = "", signed_in: bool = False) -> str:
+    """The accept form; ``csrf_token`` lets a browser's accepting sign it in to the web app, and
+    ``signed_in`` (the browser's web session is the invitee's) needs no password."""
     ws, email = escape(inv.workspace_name), escape(inv.email)
     intro = f"<h1>Join {ws}</h1><p>You have been invited to the workspace <strong>{ws}</strong> as {email}.</p>"
-    if inv.placeholder:
+    start = f'<form method="post" action="{_action(code)}">{_hidden_csrf(csrf_token)}'
+    if signed_in:
+        form = f"{start}<p>You are signed in as {email}.</p><button type=\"submit\">Join {ws}</button></form>"
+    elif inv.placeholder:
         form = (
-            f'<form method="post" action="{_action(code)}">'
-            "<p>Choose a password to create your account.</p>"
+            f"{start}<p>Choose a password to create your account.</p>"
             f'<input type="hidden" name="email" value="{email}" autocomplete="username">'
             f'<label for="fullname">Full name</label>'
             f'<input id="fullname" name="fullname" maxlength="100" value="{escape(inv.fullname)}">'
@@ -104,8 +123,7 @@ def invitation_page(inv: members.Invitation, code: str) -> str:
         )
     else:
         form = (
-            f'<form method="post" action="{_action(code)}">'
-            f"<p>Sign in as {email} to accept.</p>"
+            f"{start}<p>Sign in as {email} to accept.</p>"
             f'<input type="hidden" name="email" value="{email}" autocomplete="username">'
             '<label for="password">Password</label>'
             '<input id="password" name="password" type="password" required autocomplete="current-password">'
@@ -168,7 +186,7 @@ async def read_form(request: Request, max_bytes: int) -> dict[str, str]:
                               max_num_fields=MAX_FORM_FIELDS)
         except ValueError:  # bad UTF-8 or too many fields
             raise Malformed("invalid_form") from None
-        return {k: v[0] for k, v in parsed.items() if k in ("password", "fullname")}
+        return {k: v[0] for k, v in parsed.items() if k in ("password", "fullname", csrf.FIELD)}
     body = await wire.read_json(request, max_bytes)
     if not isinstance(body, dict):
         return {}
@@ -177,6 +195,23 @@ async def read_form(request: Request, max_bytes: int) -> dict[str, str]:
 
 
 # -- routes -------------------------------------------------------------------------------------------
+
+def _web_user(request: Request, db: Session) -> int | None:
+    """The user the browser is signed in to the web app as (its own cookie), or None."""
+    actor = auth.cookie_actor(db, web_session.session_secret(request))
+    return actor.id if actor is not None else None
+
+
+def _from_our_page(request: Request, form: dict[str, str]) -> bool:
+    """A form of this page in a browser (same origin, the browser's CSRF token), which may sign it in to
+    the web app; anything else (an API client, a form from another site) accepts without a web session."""
+    origin = request.headers.get("origin")  # "null" from this page: its Referrer-Policy is no-referrer
+    if origin not in (None, "null", f"{request.url.scheme}://{request.url.netloc}"):
+        return False
+    sent = form.get(csrf.FIELD)
+    return any(csrf.valid(secret, sent)
+               for secret in (web_session.session_secret(request), web_session.pre_secret(request)))
+
 
 @router.get(PATH)
 async def show_invitation(request: Request, db: DbSession, settings: AppSettings, code: str | None = None
@@ -187,27 +222,47 @@ async def show_invitation(request: Request, db: DbSession, settings: AppSettings
     except DomainError as err:
         return _error(request, err, None)
     assert code is not None
-    return _html(invitation_page(inv, code))
+    response = _html("")
+    token = csrf.token_for(web_session.ensure_pre_session(request, response))
+    signed_in = not inv.placeholder and _web_user(request, db) == inv.user_id
+    response.body = invitation_page(inv, code, token, signed_in).encode()
+    response.headers["content-length"] = str(len(response.body))
+    return response
 
 
 @router.post(PATH)
 async def accept_invitation(request: Request, db: DbSession, settings: AppSettings, code: str | None = None
                             ) -> Response:
     try:
-        accepted = await _accept(request, db, settings, code)
+        form = await read_form(request, settings.max_body_bytes)
+        browser = not _wants_json(request) and _from_our_page(request, form)
+        accepted = await _accept(request, db, settings, code, form, browser)
     except DomainError as err:
         return _error(request, err, code)
     m = accepted.membership
     if _wants_json(request):
         return wire.json_response({"data": workspace_user_out(m, zone(m.user.timezone))})
+    if browser:  # on into the web app, signed in, in the workspace just joined (the web's current one)
+        if m.user.default_workspace_id != m.member.workspace_id:
+            m.user.default_workspace_id = m.member.workspace_id
+            m.user.updated_at = utcnow()
+            db.flush()
+        response = RedirectResponse("/timer", status_code=303, headers=HTML_HEADERS)
+        web_session.set_flash(request, response, "ok", f"Welcome to {accepted.workspace_name}.")
+        web_session.sign_in(request, response, db, m.user.id, settings.session_max_age)
+        return response
     return _html(accepted_page(accepted))
 
 
-async def _accept(request: Request, db: Session, settings: Settings, code: str | None) -> members.Accepted:
+async def _accept(request: Request, db: Session, settings: Settings, code: str | None, form: dict[str, str],
+                  browser: bool) -> members.Accepted:
     rate = request.app.state.v8_rate
     invite_days = settings.invite_days
-    form = await read_form(request, settings.max_body_bytes)
     password = form.get("password")
+    if "authorization" not in request.headers and password is None and browser:
+        web_user = _web_user(request, db)
+        if web_user is not None:
+            return members.accept(db, code, web_user, invite_days=invite_days)
     if "authorization" in request.headers or password is None:
         actor = await auth.authenticate(request, db, rate, settings.session_cookie_name)
         return members.accept(db, code, actor.id, invite_days=invite_days)
