@@ -53,7 +53,8 @@ def show_money(amount: Decimal | int | None, currency: str | None = None) -> str
     return f"{text} {currency}" if currency else text
 
 
-_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(h|hr|hrs|hours?|m|min|mins|minutes?|s|sec|secs|seconds?)", re.I)
+# Longest unit names first: ``h`` before ``hours`` would leave "ours" unparsed.
+_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(hours?|hrs|hr|h|minutes?|mins|min|m|seconds?|secs|sec|s)", re.I)
 _CLOCK = re.compile(r"^(\d+):([0-5]?\d)(?::([0-5]?\d))?$")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 
