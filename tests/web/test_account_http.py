@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
 from punchclock.app import create_app
 from punchclock.config import Settings
 from tests.factories import PASSWORD, make_user, make_workspace
+from tests.live_server import live_server
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
@@ -117,3 +123,29 @@ def test_a_signed_in_browsers_unknown_page_keeps_the_menu(web: TestClient) -> No
     answer = web.get("/no/such/page")
     assert answer.status_code == 404
     assert 'action="/logout"' in answer.text
+
+
+def test_behind_a_tls_proxy_punchclock_serve_sets_the_secure_cookie(sqlite_template: Path, tmp_path: Path) -> None:
+    """A real `punchclock serve`: a proxy on 127.0.0.1 that says ``X-Forwarded-Proto: https`` gets ``Secure``."""
+    path = tmp_path / "proxy.db"
+    shutil.copyfile(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    engine = create_engine(url)
+    with Session(engine) as db:
+        make_workspace(db, admin=make_user(db, email="ann@example.com"))
+    engine.dispose()
+    with live_server(url, tmp_path / "server.log") as server, httpx.Client(base_url=server.base) as c:
+        https = {"X-Forwarded-Proto": "https"}
+        page = c.get("/login", headers=https)
+        assert "__Host-punchclock-pre" in page.headers["set-cookie"] and "Secure" in page.headers["set-cookie"]
+        token = re.search(r'name="csrf" value="([0-9a-f]{64})"', page.text)
+        assert token is not None
+        # httpx keeps a Secure cookie away from http://; the proxy would have passed the browser's on.
+        pre = page.cookies["__Host-punchclock-pre"]
+        c.cookies.clear()
+        answer = c.post("/login", headers={**https, "Origin": "https://" + server.base.split("://")[1],
+                                           "Cookie": f"__Host-punchclock-pre={pre}"},
+                        data={"csrf": token[1], "email": "ann@example.com", "password": PASSWORD})
+        assert answer.status_code == 303, answer.text
+        cookie = next(v for v in answer.headers.get_list("set-cookie") if v.startswith("__Host-punchclock="))
+        assert "Secure" in cookie and "HttpOnly" in cookie
