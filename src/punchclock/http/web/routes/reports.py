@@ -33,7 +33,7 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 KINDS = {"summary": "Summary", "detailed": "Detailed", "weekly": "Weekly"}
 FORMATS = ("csv", "pdf")
 #: Items listed under each summary group: a year of distinct descriptions would make a page of thousands.
-ITEMS_SHOWN = 100
+ITEMS_SHOWN = 25
 #: Friendlier words than the API's for the mistakes a person makes in the form.
 _MESSAGES = {
     "since_after_until": "The start date is after the end date.",
