@@ -57,7 +57,7 @@ async def timer_page(request: Request, before: str | None = None, deleted: str |
     choices = web_listing.choices(viewer.db, viewer.actor, viewer.workspace_id)
     return page(request, "entries/timer.html", viewer=viewer, running=_running(viewer), cursor=cursor,
                 weeks=entries_view.weeks(found, viewer), older=found.older, tags=found.tags,
-                choices=choices, task_groups=entries_view.task_groups(choices),
+                choices=choices, opts=entries_view.PickerOptions(choices),
                 deleted=int(deleted) if deleted and deleted.isdigit() else None,
                 today=utcnow().astimezone(viewer.actor.tz).date().isoformat(),
                 show_range=entries_view.time_range, project_label=entries_view.project_label,
