@@ -32,3 +32,12 @@ if (menu) {
   sync();
   wide.addEventListener("change", sync);
 }
+
+// A table wider than its box scrolls inside it: keyboard users must be able to reach it (WCAG 2.1.1).
+const scrollBoxes = document.querySelectorAll(".table-wrap");
+const reachable = () => scrollBoxes.forEach((box) => {
+  if (box.scrollWidth > box.clientWidth) box.tabIndex = 0;
+  else box.removeAttribute("tabindex");
+});
+reachable();
+window.addEventListener("resize", reachable);
