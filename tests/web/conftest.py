@@ -1,4 +1,4 @@
-"""Browser tests: one live server per module and database (SQLite, PostgreSQL), one Chromium per run.
+"""Browser tests: one live server per module and database (SQLite, PostgreSQL), one Chromium per module.
 
 Every page a test opens is checked for console errors when the test ends: a CSP violation (an inline
 script or style that slipped in) is a console error.
@@ -25,7 +25,9 @@ from tests.web.browser import RecordingMail, WebServer, start
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop running in this thread while it
+# is open, and later tests outside tests/web (asyncio.run in the webhook tests) must not inherit it.
+@pytest.fixture(scope="module")
 def playwright_() -> Iterator[Playwright]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `apt-get install -y chromium` (.ci/run does)")
@@ -33,7 +35,7 @@ def playwright_() -> Iterator[Playwright]:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_: Playwright) -> Iterator[Browser]:
     b = playwright_.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
     yield b
