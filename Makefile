@@ -6,7 +6,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test lint bench
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint bench chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +18,15 @@ run: $(BIN)/python
 	$(BIN)/pip install -q -e .
 	$(BIN)/punchclock serve --host $(HOST) --port $(PORT)
 
-test: $(BIN)/python
+# The web app's browser tests drive Debian's chromium: installed here when missing (root, as on CI).
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "Installing chromium for the web app's browser tests" >&2; \
+	  (DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	  || { echo "Could not install chromium: run 'sudo apt-get install -y chromium', then make test again" >&2; exit 1; }; \
+	fi
+
+test: $(BIN)/python chromium
 	$(BIN)/pip install -q -e '.[test]'
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/mypy
