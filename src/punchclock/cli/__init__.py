@@ -4,7 +4,17 @@ Every command reads its settings from the PUNCHCLOCK_* environment variables (``
 Each module below adds its commands to ``app`` when imported.
 """
 
-from punchclock.cli import backup, demo, serve, users, webhooks, workspaces  # noqa: F401  (registers the commands)
+from punchclock.cli import (  # noqa: F401  (registers the commands)
+    backup,
+    demo,
+    export,
+    import_api,
+    import_files,
+    serve,
+    users,
+    webhooks,
+    workspaces,
+)
 from punchclock.cli.apps import app
 from punchclock.cli.database import shown_url
 from punchclock.cli.serve import log_config

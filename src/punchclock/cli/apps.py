@@ -18,7 +18,11 @@ app = typer.Typer(
 user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 workspace_app = typer.Typer(help="Manage workspaces.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+import_app = typer.Typer(help="Bring data in from Toggl Track (export files or its API) or any API v9 server.",
+                         no_args_is_help=True)
+app.add_typer(user_app, name="user")
 app.add_typer(workspace_app, name="workspace")
+app.add_typer(import_app, name="import")
 
 
 def _print_version(value: bool) -> None:

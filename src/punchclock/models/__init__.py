@@ -2,6 +2,7 @@
 
 from punchclock.models.catalog import Client, Project, ProjectMember, Tag, Task
 from punchclock.models.groups import Group, GroupMember
+from punchclock.models.imports import ImportLink
 from punchclock.models.organizations import Organization
 from punchclock.models.time_entries import TimeEntry, TimeEntryTag
 from punchclock.models.users import AuthSession, PasswordReset, User
@@ -13,6 +14,7 @@ __all__ = [
     "Client",
     "Group",
     "GroupMember",
+    "ImportLink",
     "Organization",
     "PasswordReset",
     "Project",

@@ -1,0 +1,1 @@
+"""``punchclock export WORKSPACE_ID DIR``."""

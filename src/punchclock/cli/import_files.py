@@ -1,0 +1,1 @@
+"""``punchclock import toggl-export``."""
