@@ -63,6 +63,23 @@ class WebRoute(TransactionRoute):
         return super()._unit_of_work(web)
 
 
+class AdminRoute(WebRoute):
+    """Routes for admins only (``signed_in(request, admin=True)``): a member gets the 403 page for the forms
+    too, not a redirect back with a flash, since there is no page of theirs to go back to."""
+
+    def _unit_of_work(self, inner: Handler) -> Handler:
+        async def admins_only(request: Request) -> Response:
+            try:
+                return await inner(request)
+            except Forbidden as err:
+                if err.code != "admin_only" or request.method in SAFE_METHODS or wants_json(request):
+                    raise
+                finish(request, commit=False)
+                return pages.render(request, "error.html", 403, status=403, message=v9_errors.render(err)[1])
+
+        return super()._unit_of_work(admins_only)
+
+
 def _malformed(exc: RequestValidationError) -> DomainError:
     first = exc.errors()[0] if exc.errors() else {}
     loc = [str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body", "header")]

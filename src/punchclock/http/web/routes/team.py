@@ -11,32 +11,18 @@ from fastapi import APIRouter, Request, Response
 from starlette.background import BackgroundTask
 
 from punchclock.domain import groups, mail, members
-from punchclock.domain.errors import Forbidden
 from punchclock.http.v9 import errors as v9_errors
 from punchclock.http.web import team_rows
 from punchclock.http.web.common import (
+    AdminRoute,
     Form,
     Viewer,
-    WebRoute,
-    error_response,
     page,
     see_other,
     signed_in,
-    wants_json,
 )
 
-router = APIRouter(route_class=WebRoute, include_in_schema=False)
-
-
-async def _admin(request: Request) -> Viewer | Response:
-    """The viewer when an admin of their current workspace, else the 403 answer (a page, not a flash)."""
-    viewer = await signed_in(request)
-    if viewer.is_admin:
-        return viewer
-    refused = Forbidden("admin_only")
-    if request.method == "GET" or wants_json(request):
-        return error_response(request, refused)
-    return page(request, "error.html", 403, status=403, message=v9_errors.render(refused)[1])
+router = APIRouter(route_class=AdminRoute, include_in_schema=False)
 
 
 def _invite_days(request: Request) -> int:
@@ -45,18 +31,14 @@ def _invite_days(request: Request) -> int:
 
 @router.get("/team")
 async def team_page(request: Request) -> Response:
-    viewer = await _admin(request)
-    if isinstance(viewer, Response):
-        return viewer
+    viewer = await signed_in(request, admin=True)
     return page(request, "team/index.html", team=team_rows.team(viewer, _invite_days(request)),
                 invite_days=_invite_days(request))
 
 
 @router.post("/team/invite")
 async def invite(request: Request) -> Response:
-    viewer = await _admin(request)
-    if isinstance(viewer, Response):
-        return viewer
+    viewer = await signed_in(request, admin=True)
     emails = team_rows.addresses((await Form.read(request)).text("emails"))
     if not emails:
         return see_other(request, "/team", error="Enter at least one e-mail address.")
@@ -77,9 +59,7 @@ async def invite(request: Request) -> Response:
 
 @router.post("/team/members/{member_id}/role")
 async def change_role(request: Request, member_id: int) -> Response:
-    viewer = await _admin(request)
-    if isinstance(viewer, Response):
-        return viewer
+    viewer = await signed_in(request, admin=True)
     role = (await Form.read(request)).text("role")
     if role not in ("admin", "user"):
         return see_other(request, "/team", error="Choose the role Admin or Member.")
@@ -91,9 +71,7 @@ async def change_role(request: Request, member_id: int) -> Response:
 
 @router.post("/team/members/{member_id}/remove")
 async def remove(request: Request, member_id: int) -> Response:
-    viewer = await _admin(request)
-    if isinstance(viewer, Response):
-        return viewer
+    viewer = await signed_in(request, admin=True)
     row = team_rows.member(viewer, member_id)
     members.remove(viewer.db, viewer.actor, member_id, viewer.workspace_id)
     who = row.fullname or row.email
@@ -104,9 +82,7 @@ async def remove(request: Request, member_id: int) -> Response:
 @router.post("/team/members/{member_id}/reinvite")
 async def reinvite(request: Request, member_id: int) -> Response:
     """A pending member's invitation again, with a new code (an expired one; a live one is refused)."""
-    viewer = await _admin(request)
-    if isinstance(viewer, Response):
-        return viewer
+    viewer = await signed_in(request, admin=True)
     row = team_rows.member(viewer, member_id)
     if row.active:
         return see_other(request, "/team", error=f"{row.email} is already a member of this workspace.")
@@ -130,17 +106,13 @@ async def _invite_again(request: Request, viewer: Viewer, email: str) -> Respons
 
 @router.get("/team/groups")
 async def groups_page(request: Request) -> Response:
-    viewer = await _admin(request)
-    if isinstance(viewer, Response):
-        return viewer
+    viewer = await signed_in(request, admin=True)
     return page(request, "team/groups.html", groups=groups.org_groups(viewer.db, [viewer.workspace_id]))
 
 
 @router.post("/team/groups")
 async def create_group(request: Request) -> Response:
-    viewer = await _admin(request)
-    if isinstance(viewer, Response):
-        return viewer
+    viewer = await signed_in(request, admin=True)
     name = (await Form.read(request)).text("name")
     made = groups.create_in_workspace(viewer.db, viewer.actor, viewer.workspace_id, name)
     return see_other(request, f"/team/groups/{made.id}", ok=f"Created the group {made.name}. Choose its members.")
@@ -148,9 +120,7 @@ async def create_group(request: Request) -> Response:
 
 @router.get("/team/groups/{group_id}")
 async def group_page(request: Request, group_id: int) -> Response:
-    viewer = await _admin(request)
-    if isinstance(viewer, Response):
-        return viewer
+    viewer = await signed_in(request, admin=True)
     found = team_rows.group(viewer, group_id)
     everyone = team_rows.team(viewer, _invite_days(request))
     return page(request, "team/group.html", group=found, in_group={u.user_id for u in found.users},
@@ -159,9 +129,7 @@ async def group_page(request: Request, group_id: int) -> Response:
 
 @router.post("/team/groups/{group_id}")
 async def save_group(request: Request, group_id: int) -> Response:
-    viewer = await _admin(request)
-    if isinstance(viewer, Response):
-        return viewer
+    viewer = await signed_in(request, admin=True)
     form = await Form.read(request)
     saved = groups.update_in_org(viewer.db, viewer.actor, [viewer.workspace_id], group_id,
                                  groups.OrgGroupInput(name=form.text("name"), user_ids=form.ids("user_ids")))
@@ -172,9 +140,7 @@ async def save_group(request: Request, group_id: int) -> Response:
 
 @router.post("/team/groups/{group_id}/delete")
 async def delete_group(request: Request, group_id: int) -> Response:
-    viewer = await _admin(request)
-    if isinstance(viewer, Response):
-        return viewer
+    viewer = await signed_in(request, admin=True)
     name = team_rows.group(viewer, group_id).name
     groups.delete_in_workspace(viewer.db, viewer.actor, viewer.workspace_id, group_id)
     return see_other(request, "/team/groups", ok=f"Deleted the group {name}.")
