@@ -11,6 +11,7 @@ import shutil
 import socket
 import uuid
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -84,24 +85,38 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def pg_database() -> Iterator[str]:
+def need_pg() -> None:
+    """Skip without PostgreSQL, or fail when the run requires it."""
     if not PG_UP:
         if REQUIRE_PG:
             pytest.fail("PostgreSQL is required (PUNCHCLOCK_TEST_REQUIRE_PG=1) but 127.0.0.1:5432 is not reachable")
         pytest.skip("PostgreSQL not reachable")
-    name = f"punchclock_test_{uuid.uuid4().hex[:8]}"
+
+
+@contextmanager
+def scratch_pg_database(prefix: str = "punchclock_test") -> Iterator[str]:
+    """A new, migrated PostgreSQL database for the block, dropped after it (connections included)."""
+    need_pg()
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    upgrade(url)
-    yield url
-    for engine in _PG_ENGINES.values():
-        engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    with scratch_pg_database() as url:
+        yield url
+        for engine in _PG_ENGINES.values():
+            engine.dispose()
 
 
 # Emptying PostgreSQL between tests: DELETE plus sequence resets behaves like TRUNCATE … RESTART

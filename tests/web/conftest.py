@@ -7,18 +7,16 @@ script or style that slipped in) is a console error.
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
-from sqlalchemy import create_engine, text
 
 from punchclock.app import create_app
 from punchclock.config import Settings
 from punchclock.db.migrate import upgrade
-from tests.conftest import BACKENDS, PG_ADMIN_URL, PG_UP, REQUIRE_PG
+from tests.conftest import BACKENDS, scratch_pg_database
 from tests.live_server import free_port
 from tests.web.browser import RecordingMail, WebServer, start
 
@@ -50,20 +48,8 @@ def _module_database(backend: str, tmp: Path) -> Iterator[str]:
         shutil.copyfile(template, path)
         yield f"sqlite:///{path}"
         return
-    if not PG_UP:
-        if REQUIRE_PG:
-            pytest.fail("PostgreSQL is required (PUNCHCLOCK_TEST_REQUIRE_PG=1) but 127.0.0.1:5432 is not reachable")
-        pytest.skip("PostgreSQL not reachable")
-    name = f"punchclock_web_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    upgrade(url)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_pg_database("punchclock_web") as url:
+        yield url
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
