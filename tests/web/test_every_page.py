@@ -22,7 +22,7 @@ SIGNED_OUT = ["/login", "/signup", "/password/forgot", "/password/forgot/sent", 
 SIGNED_IN = ["/timer", "/projects", "/projects?status=archived", "/projects/{project}", "/projects/{project}/delete",
              "/clients", "/clients/{client}", "/tags", "/tags/{tag}", "/team", "/team/groups", "/team/groups/{group}",
              "/reports/summary", "/reports/detailed", "/reports/weekly", "/reports/summary?range=this_year",
-             "/settings/profile", "/settings/workspace", "/no-such-page"]
+             "/settings/profile", "/settings/workspace", "/settings/import", "/settings/export", "/no-such-page"]
 
 
 def _overflow(page: Page) -> int:

@@ -11,6 +11,7 @@ from punchclock.http.v9.routes import (
     tags,
     tasks,
     time_entries,
+    transfer,
     workspaces,
 )
 
@@ -26,4 +27,6 @@ ROUTERS = [
     project_users.router,
     tasks.router,
     tags.router,
+    transfer.router,
+    transfer.uploads,
 ]

@@ -8,7 +8,8 @@ from punchclock.http.web.routes import (
     reports,
     settings,
     team,
+    transfer,
 )
 
 ROUTERS = [account.router, entries.router, catalog.router, team.router, reports.router, settings.router,
-           recovery.router]
+           transfer.router, transfer.uploads, recovery.router]
