@@ -38,6 +38,7 @@ from punchclock.http.v9 import errors as v9_errors
 from punchclock.http.v9.routes import ROUTERS as V9_ROUTERS
 from punchclock.http.web import common as web_common
 from punchclock.http.web import pages as web_pages
+from punchclock.http.web import transfer_work
 from punchclock.http.web.routes import ROUTERS as WEB_ROUTERS
 from punchclock.http.webhooks.routes import ROUTERS as WEBHOOKS_ROUTERS
 from punchclock.webhooks import outbox
@@ -48,15 +49,19 @@ RETIRED = re.compile(r"^/(api/v[1-7]|reports/api/v1)(/|$)")
 STRING_ERRORS = re.compile(r"^/(api/v9|reports/api/v3|webhooks/api/v1)(/|$)")
 #: Paths of the web app (everything but the APIs and their documents): their errors are HTML pages.
 WEB_PAGES = re.compile(r"^/(?!(api|reports/api|webhooks/api|docs|redoc|openapi[^/]*|user|avatars|static)(/|$))")
+#: The import uploads (web form and API v9): their bodies may reach ``max_upload_bytes``, not ``max_body_bytes``.
+UPLOADS = re.compile(r"^(/settings/import|/api/v9/workspaces/[^/]+/import)$")
 
 
 class EdgeMiddleware:
     """Pure ASGI (no per-request task overhead): trailing slash, retired versions, body size, Warning header."""
 
-    def __init__(self, app: ASGIApp, warning: str | None, max_body_bytes: int = 1024 * 1024) -> None:
+    def __init__(self, app: ASGIApp, warning: str | None, max_body_bytes: int = 1024 * 1024,
+                 max_upload_bytes: int = 256 * 1024 * 1024) -> None:
         self.app = app
         self.warning = warning.encode() if warning else None
         self.max_body = max_body_bytes
+        self.max_upload = max_upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -82,11 +87,12 @@ class EdgeMiddleware:
             await _raw(send, 410, body)
             return
         if scope["method"] in ("POST", "PUT", "PATCH", "DELETE"):
+            limit = self.max_upload if UPLOADS.match(path) else self.max_body
             length = _content_length(scope)
-            if length is not None and length > self.max_body:
-                await _raw(send, 400, _too_large(path))
+            if length is not None and length > limit:
+                await _refuse_too_large(scope, receive, send, limit)
                 return
-            receive = _bounded(receive, self.max_body)
+            receive = _bounded(receive, limit)
         await self.app(scope, receive, send)
 
 
@@ -148,6 +154,18 @@ def _invalid_param(path: str, name: str) -> bytes:
     if path.startswith("/reports/api/"):
         return orjson.dumps(reports_errors.render(err)[1])
     return orjson.dumps(v8_errors.render(err)[1])
+
+
+async def _refuse_too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    """400 for a body over ``limit``: an error page for the web app (a browser shows it), JSON for the APIs."""
+    path: str = scope["path"]
+    if not WEB_PAGES.match(path):
+        await _raw(send, 400, _too_large(path))
+        return
+    what = "The files are too large" if UPLOADS.match(path) else "The form is too large"
+    message = f"{what}: this server accepts at most {transfer_work.size_text(limit)} at once."
+    response = await web_common.error_page(Request(scope, receive), 400, message)
+    await response(scope, receive, send)
 
 
 def _too_large(path: str) -> bytes:
@@ -279,7 +297,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     docs.install(app)
     openapi.install(app, settings)
 
-    app.add_middleware(EdgeMiddleware, warning=settings.warning, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(EdgeMiddleware, warning=settings.warning, max_body_bytes=settings.max_body_bytes,
+                       max_upload_bytes=settings.max_upload_bytes)
     if settings.access_log:
         app.add_middleware(AccessLogMiddleware)  # outermost: sees every answer, 410s and 413s included
     _freeze_once()

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     access_log: bool = True
     #: Largest accepted request body in bytes (00-conventions §13).
     max_body_bytes: int = 1024 * 1024
+    #: Largest accepted import upload in bytes (``POST /settings/import``, ``POST /api/v9/workspaces/{id}/import``):
+    #: a workspace's export files, spooled to disk as they arrive, so memory does not grow with them.
+    max_upload_bytes: int = 256 * 1024 * 1024
 
     #: Days an invitation link stays valid (O-29).
     invite_days: int = Field(default=7, ge=1, le=3650)

@@ -4,14 +4,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
+from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
+from punchclock.app import create_app
+from punchclock.config import Settings
 from punchclock.models import TimeEntry
-from tests.api.v9.test_transfer import ZONE, archive, entries_csv
+from tests.api.v9.test_transfer import SMALL_LIMITS, ZONE, archive, entries_csv, padded_csv
 from tests.factories import PASSWORD, Team, at, make_entry, make_team
 from tests.web.browser import WebServer, check_a11y, shoot
 
@@ -68,6 +73,7 @@ def test_upload_shows_the_counts_and_the_rows_appear(page: Page, server: WebServ
     _sign_in(page, server, team.admin.email)
     expect(page.get_by_role("link", name="Import")).to_have_attribute("aria-current", "page")
     expect(page.get_by_label("Time zone of the CSV files")).to_have_value("Etc/UTC")  # the viewer's zone
+    expect(page.get_by_text("Files up to 256 MB in total.", exact=False)).to_be_visible()  # max_upload_bytes
     check_a11y(page)
     shoot(page, server, "import-form")
     _choose(page, archive(team.admin.email), entries_csv(team.admin.email))
@@ -180,3 +186,51 @@ def test_the_form_needs_its_csrf_token(page: Page, server: WebServer) -> None:
         assert f"Imported into {team.ws.name}" in accepted.text
     assert _entries(server, team.ws.id) == 2
 
+
+
+@pytest.fixture
+def small_web(settings: Settings) -> Iterator[TestClient]:
+    app = create_app(settings.model_copy(update=SMALL_LIMITS))
+    with TestClient(app) as c:
+        yield c
+    app.state.engine.dispose()
+
+
+def _csrf(html: str, pattern: str = r'name="csrf" value="([0-9a-f]{64})"') -> str:
+    match = re.search(pattern, html)
+    assert match, html[:300]
+    return match[1]
+
+
+def test_the_upload_limit_is_shown_and_a_larger_upload_gets_a_page(small_web: TestClient) -> None:
+    db = small_web.app.state.sessionmaker()  # type: ignore[attr-defined]
+    team = make_team(db)
+    team.admin.default_workspace_id = team.ws.id
+    db.commit()
+    email, wid, name = team.admin.email, team.ws.id, team.ws.name
+    # A form over the body limit (1 KB) is refused with a page, not the APIs' JSON.
+    login = {"csrf": _csrf(small_web.get("/login").text), "email": email, "password": PASSWORD}
+    big_form = small_web.post("/login", data={**login, "note": "x" * 2000})
+    assert (big_form.status_code, big_form.headers["content-type"]) == (400, "text/html; charset=utf-8")
+    assert "The form is too large: this server accepts at most 1 KB at once." in big_form.text
+    assert small_web.post("/login", data=login, follow_redirects=False).status_code == 303
+    form = small_web.get("/settings/import")
+    assert "Files up to 16 KB in total." in form.text
+    fields = {"timezone": ZONE, "csrf": _csrf(form.text, r'name="csrf-token" content="([0-9a-f]{64})"')}
+    # Over the body limit, under the upload limit: imported.
+    csv = padded_csv(email, 40)
+    ok = small_web.post("/settings/import", data=fields, files={"time_entries": ("y.csv", csv, "text/csv")})
+    assert (ok.status_code, f"Imported into {name}" in ok.text) == (200, True)
+    # Over the upload limit: an error page that keeps the menu, and nothing more is written.
+    big = padded_csv(email, 400)
+    refused = small_web.post("/settings/import", data=fields, files={"time_entries": ("y.csv", big, "text/csv")})
+    assert (refused.status_code, refused.headers["content-type"]) == (400, "text/html; charset=utf-8")
+    assert "The files are too large: this server accepts at most 16 KB at once." in refused.text
+    assert 'href="/settings/profile"' in refused.text
+    assert _entries_of(small_web, wid) == 42
+    db.close()
+
+
+def _entries_of(c: TestClient, workspace_id: int) -> int:
+    with c.app.state.sessionmaker() as db:  # type: ignore[attr-defined]
+        return db.scalar(select(func.count()).select_from(TimeEntry).where(TimeEntry.workspace_id == workspace_id)) or 0

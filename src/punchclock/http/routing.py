@@ -54,7 +54,7 @@ class TransactionRoute(APIRoute):
             if request.method not in ("GET", "HEAD"):
                 await request.body()
             if request.app.state.db_in_thread:
-                return await anyio.to_thread.run_sync(on_thread_loop, unit, request, limiter=_db_threads(request))
+                return await anyio.to_thread.run_sync(on_thread_loop, unit, request, limiter=db_threads(request))
             return await unit(request)
 
         return handler
@@ -106,8 +106,11 @@ async def _with_one_reconnect(inner: Handler, request: Request) -> Response:
     return await inner(request)
 
 
-def _db_threads(request: Request) -> anyio.CapacityLimiter:
+def db_threads(request: Request) -> anyio.CapacityLimiter:
     """At most as many requests in threads as the pool keeps connections (``PUNCHCLOCK_DB_POOL_SIZE``).
+
+    One limiter per app, shared by every route class that runs database work in a thread (the JSON
+    routes here, the upload routes of ``http/web/transfer_work``): the pool is one for all of them.
 
     More would draw on the pool's overflow, whose connections are closed when returned: measured under
     load, one request in six then opened a new PostgreSQL connection (several round trips and a

@@ -64,6 +64,7 @@ NO_CLIENT = (404, "Client not found")
 NO_PROJECT = (404, "Project not found")
 NO_TASK = (404, "Task not found")
 NO_ENTRY = (404, "Time entry not found")
+NO_FILE = (400, "No file to import: send `workspace` (the workspace ZIP) and/or `time_entries` (CSV files)")
 
 Expect = int | tuple[int, str]
 Body = Callable[[World], Any] | None
@@ -324,7 +325,22 @@ ENTRY_ROWS: list[Row] = [
     Row("DELETE", "/workspaces/{workspace_id}/time_entries/{time_entry_id}", E, OWN_OK),
 ]
 
-ROWS = ME_ROWS + ORG_ROWS + WORKSPACE_ROWS + CLIENT_ROWS + PROJECT_ROWS + TAG_AND_PU_ROWS + ENTRY_ROWS
+
+def _year(db: Session, w: World) -> None:
+    """The year of the world's entries, for the CSV export's path."""
+    w.ids["year"] = _start(0).year
+
+
+TRANSFER_ROWS: list[Row] = [
+    # A JSON body instead of a multipart form: an admin hears that no file came; nothing is written.
+    Row("POST", "/workspaces/{workspace_id}/import", W, (NO_WS, ADMIN, ADMIN, NO_FILE)),
+    Row("GET", "/workspaces/{workspace_id}/export", W, ADMINS_OK, shows={"admin": ("clients.json",)}),
+    Row("GET", "/workspaces/{workspace_id}/export/time_entries/{year}.csv", {**W, "year": "year"}, ADMINS_OK,
+        prepare=_year, shows={"admin": ("User,Email,Client,Project",)}),
+]
+
+ROWS = (ME_ROWS + ORG_ROWS + WORKSPACE_ROWS + CLIENT_ROWS + PROJECT_ROWS + TAG_AND_PU_ROWS + ENTRY_ROWS
+        + TRANSFER_ROWS)
 
 
 @pytest.fixture
@@ -347,7 +363,7 @@ def test_matrix(row: Row, role: str, client: TestClient, db: Session, world: Wor
     after = snapshot(db)
 
     expected = row.pending if role == "pending" and row.pending is not None else row.expect[COLUMN[role]]
-    data = r.json() if r.content else None
+    data = r.json() if r.content and r.headers["content-type"].startswith("application/json") else None
     if isinstance(expected, tuple):
         status, message = expected
         assert (r.status_code, data) == (status, world.fmt(message))

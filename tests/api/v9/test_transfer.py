@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from punchclock import cli
+from punchclock.app import create_app
+from punchclock.config import Settings
 from punchclock.models import Client, ImportLink, Project, Tag, TimeEntry, TimeEntryTag, User, WorkspaceMember
 from tests.api.v9.documented import documented
 from tests.factories import Team, at, make_entry, make_tag, make_team, token_auth
@@ -239,20 +242,51 @@ def test_export_csv_zone_defaults_to_the_caller_and_is_admins_only(client: TestC
     assert (r.status_code, r.json()) == (400, "Invalid timezone")
 
 
-def test_uploads_obey_the_body_limit_and_need_a_length(client: TestClient, db: Session) -> None:
+#: A JSON body limit far below the upload limit, so that small files can stand between the two.
+SMALL_LIMITS = {"max_body_bytes": 1024, "max_upload_bytes": 16 * 1024}
+
+
+@pytest.fixture
+def small_client(settings: Settings) -> Iterator[TestClient]:
+    app = create_app(settings.model_copy(update=SMALL_LIMITS))
+    with TestClient(app) as c:
+        yield c
+    app.state.engine.dispose()
+
+
+def padded_csv(admin_email: str, lines: int) -> bytes:
+    """The two entries of ``entries_csv`` and ``lines`` more half-hours on 2026-03-04, one per line."""
+    extra = [f"Mara Quint,{admin_email},,,,Line {i},No,2026-03-04,10:00:00,2026-03-04,10:30:00,00:30:00,"
+             for i in range(lines)]
+    return entries_csv(admin_email, *extra)
+
+
+def test_uploads_have_their_own_limit_and_need_a_length(small_client: TestClient, db: Session) -> None:
     team = make_team(db)
     before = rows(db)
-    # The server's body limit (max_body_bytes, 1 MiB by default) applies to uploads as to every request.
-    limit = client.app.state.settings.max_body_bytes  # type: ignore[attr-defined]
-    big = entries_csv(team.admin.email) + b"x" * limit
-    r = post_import(client, team, csv=big)
-    assert (r.status_code, r.json()) == (400, "Request body too large")
+    csv = padded_csv(team.admin.email, 40)
+    assert SMALL_LIMITS["max_body_bytes"] < len(csv) < SMALL_LIMITS["max_upload_bytes"]
+    # Over the body limit, under the upload limit: the import path takes it...
+    r = post_import(small_client, team, csv=csv)
+    assert (r.status_code, r.json()["counts"]["time_entries"]) == (200, counts(created=42))
+    assert rows(db)["time_entries"] == before["time_entries"] + 42
+    # ...while every other path still refuses such a body, multipart or JSON.
+    other = small_client.post("/api/v9/me/time_entries", headers=token_auth(team.admin),
+                              files={"time_entries": ("y.csv", csv, "text/csv")})
+    assert (other.status_code, other.json()) == (400, "Request body too large")
+    name = small_client.put("/api/v9/me", headers=token_auth(team.admin), json={"fullname": "x" * 2000})
+    assert (name.status_code, name.json()) == (400, "Request body too large")
+    # Over the upload limit: the same JSON answer as any API path, and nothing is written.
+    before = rows(db)
+    big = post_import(small_client, team, csv=padded_csv(team.admin.email, 400))
+    assert (big.status_code, big.headers["content-type"], big.json()) == (
+        400, "application/json; charset=utf-8", "Request body too large")
     # Without a Content-Length the limit would cut the body short: half a file must not be imported.
     boundary = "b0undary"
     head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"time_entries\"; filename=\"y.csv\"\r\n"
             "Content-Type: text/csv\r\n\r\n")
     body = head.encode() + entries_csv(team.admin.email) + f"\r\n--{boundary}--\r\n".encode()
     headers = {**token_auth(team.admin), "Content-Type": f"multipart/form-data; boundary={boundary}"}
-    chunked = client.post(f"/api/v9/workspaces/{team.ws.id}/import", content=iter([body]), headers=headers)
+    chunked = small_client.post(f"/api/v9/workspaces/{team.ws.id}/import", content=iter([body]), headers=headers)
     assert (chunked.status_code, chunked.json()) == (411, "Uploads need a Content-Length")
     assert rows(db) == before

@@ -2,7 +2,7 @@
 
 - An upload is parsed as a form before anything else (``FormFirst``): python-multipart spools each file to
   a temporary file past 1 MiB, so an upload never sits in memory whole (the route classes read a body into
-  memory first, which suits JSON, not files). The server's body limit (``upload_limit``) still applies.
+  memory first, which suits JSON, not files). The upload limit (``upload_limit``) applies at the edge.
 - The import is long database work: it runs in a worker thread (``run_import``), never on the event loop,
   in the request's session, and ``settle`` commits or rolls back its one transaction.
 - A download is written by the exporter into a temporary file in Starlette's thread pool, after the
@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException
 from punchclock.config import Settings
 from punchclock.domain import users
 from punchclock.domain.errors import Malformed
-from punchclock.http.routing import Handler, TransactionRoute, _db_threads, on_thread_loop
+from punchclock.http.routing import Handler, TransactionRoute, db_threads, on_thread_loop
 from punchclock.transfer.apply import ImportOptions, apply_source, settle
 from punchclock.transfer.files import FILES_ORIGIN, NamedFile, read_source
 from punchclock.transfer.outcome import Outcome
@@ -65,7 +65,7 @@ class FormFirst(TransactionRoute):
             try:
                 if request.app.state.db_in_thread:
                     return await anyio.to_thread.run_sync(on_thread_loop, unit, request,
-                                                         limiter=_db_threads(request))
+                                                         limiter=db_threads(request))
                 return await unit(request)
             finally:
                 await form.close()
@@ -107,8 +107,16 @@ def _files(form: FormData, name: str) -> list[NamedFile]:
 
 
 def upload_limit(settings: Settings) -> int:
-    """The largest upload in bytes: the server's body limit (``max_body_bytes``) applies to uploads too."""
-    return settings.max_body_bytes
+    """The largest upload in bytes (``max_upload_bytes``): ``app.EdgeMiddleware`` refuses a larger body."""
+    return settings.max_upload_bytes
+
+
+def size_text(size: int) -> str:
+    """A byte count as the pages say it, in binary units as the settings count: "256 MB", "1.5 MB", "64 KB"."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
 
 
 def form_flag(form: FormData, name: str) -> bool:

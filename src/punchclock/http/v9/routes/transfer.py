@@ -49,7 +49,8 @@ async def _admin(request: Request, workspace_id: str) -> tuple[Actor, Session, i
     description="Multipart form: `workspace` (the ZIP), `time_entries` (CSV files), `timezone`, `dry_run`, "
                 "`skip_rejected`. The import is one transaction. 200: written, or a dry run. When lines are "
                 "rejected (and not `skip_rejected`) nothing is written and the answer is 400 with the same "
-                "object, listing every rejected line. The request body limit of the server applies.",
+                "object, listing every rejected line. The server's upload limit applies "
+                "(`PUNCHCLOCK_MAX_UPLOAD_BYTES`, 256 MiB by default; a larger body is a 400).",
     openapi_extra=IMPORT_BODY, **op(V9ImportOutcome))
 async def import_files(workspace_id: WorkspaceId, request: Request) -> Response:
     actor, db, wid = await _admin(request, workspace_id)

@@ -44,11 +44,10 @@ NO_FILE = "Choose the workspace ZIP, one or more time-entry CSV files, or both."
 def _form_page(request: Request, viewer: Viewer, *, values: dict[str, Any] | None = None,
                error: str = "") -> Response:
     values = values or {"timezone": viewer.user.timezone, "dry_run": False, "skip_rejected": False}
-    limit = work.upload_limit(request.app.state.settings)
     # The list leaves out aliases such as Etc/UTC; a viewer's own zone is always offered (and preselected).
     choices = zones() if viewer.user.timezone in zones() else [viewer.user.timezone, *zones()]
     return page(request, "transfer/import.html", values=values, zones=choices, error=error,
-                limit_mb=f"{limit / 1024 / 1024:.3g}")
+                limit=work.size_text(work.upload_limit(request.app.state.settings)))
 
 
 @router.get("/settings/import")
