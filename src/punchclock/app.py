@@ -25,7 +25,7 @@ from punchclock.db.engine import for_reads, is_sqlite, make_engine
 from punchclock.domain import mail
 from punchclock.domain.errors import Malformed
 from punchclock.domain.validation import has_control
-from punchclock.http import avatar, docs, health, invitations, openapi, wire
+from punchclock.http import avatar, docs, health, invitations, openapi, transfer, wire
 from punchclock.http.accesslog import AccessLogMiddleware
 from punchclock.http.loginthrottle import LoginThrottle
 from punchclock.http.ratelimit import Rate, make_limiter
@@ -38,7 +38,6 @@ from punchclock.http.v9 import errors as v9_errors
 from punchclock.http.v9.routes import ROUTERS as V9_ROUTERS
 from punchclock.http.web import common as web_common
 from punchclock.http.web import pages as web_pages
-from punchclock.http.web import transfer_work
 from punchclock.http.web.routes import ROUTERS as WEB_ROUTERS
 from punchclock.http.webhooks.routes import ROUTERS as WEBHOOKS_ROUTERS
 from punchclock.webhooks import outbox
@@ -163,7 +162,7 @@ async def _refuse_too_large(scope: Scope, receive: Receive, send: Send, limit: i
         await _raw(send, 400, _too_large(path))
         return
     what = "The files are too large" if UPLOADS.match(path) else "The form is too large"
-    message = f"{what}: this server accepts at most {transfer_work.size_text(limit)} at once."
+    message = f"{what}: this server accepts at most {transfer.size_text(limit)} at once."
     response = await web_common.error_page(Request(scope, receive), 400, message)
     await response(scope, receive, send)
 

@@ -110,7 +110,7 @@ def db_threads(request: Request) -> anyio.CapacityLimiter:
     """At most as many requests in threads as the pool keeps connections (``PUNCHCLOCK_DB_POOL_SIZE``).
 
     One limiter per app, shared by every route class that runs database work in a thread (the JSON
-    routes here, the upload routes of ``http/web/transfer_work``): the pool is one for all of them.
+    routes here, the upload routes of ``http/transfer``): the pool is one for all of them.
 
     More would draw on the pool's overflow, whose connections are closed when returned: measured under
     load, one request in six then opened a new PostgreSQL connection (several round trips and a

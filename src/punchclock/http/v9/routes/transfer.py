@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from punchclock.domain import access
 from punchclock.domain.actor import Actor
+from punchclock.http import transfer as work
 from punchclock.http.routing import V9Route
 from punchclock.http.v8.docs.ops import op
 from punchclock.http.v8.docs.params import WorkspaceId
 from punchclock.http.v9 import params
 from punchclock.http.v9.deps import caller
 from punchclock.http.v9.docs.transfer import CSV_ANSWER, IMPORT_BODY, ZIP_ANSWER, Timezone, V9ImportOutcome, Year
-from punchclock.http.web import transfer_work as work
 from punchclock.http.wire import json_response
 from punchclock.models import Workspace
 from punchclock.transfer import export

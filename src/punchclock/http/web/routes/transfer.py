@@ -14,8 +14,8 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from punchclock.domain.errors import DomainError
+from punchclock.http import transfer as work
 from punchclock.http.v9 import errors as v9_errors
-from punchclock.http.web import transfer_work as work
 from punchclock.http.web.common import Viewer, WebRoute, page, signed_in
 from punchclock.http.web.settings_forms import zones
 from punchclock.models import Workspace

@@ -1,4 +1,5 @@
-"""Import and export over HTTP, shared by the web pages and API v9: uploads, the import's thread, downloads.
+"""Import and export over HTTP, shared by the web pages and API v9 (so it sits beside them, in neither): uploads,
+the import's thread, downloads.
 
 - An upload is parsed as a form before anything else (``FormFirst``): python-multipart spools each file to
   a temporary file past 1 MiB, so an upload never sits in memory whole (the route classes read a body into
