@@ -40,11 +40,16 @@ def run_cli(*args: str, input: str | None = None) -> Any:
 
 
 @pytest.fixture
-def cli_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The test database (migrated) named by PUNCHCLOCK_DATABASE_URL, and no other PUNCHCLOCK_* setting."""
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No PUNCHCLOCK_* setting of the machine running the tests (the PUNCHCLOCK_TEST_* switches stay)."""
     for name in list(os.environ):
         if name.startswith("PUNCHCLOCK_") and not name.startswith("PUNCHCLOCK_TEST_"):
             monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def cli_db(db_url: str, clean_env: None, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The test database (migrated) named by PUNCHCLOCK_DATABASE_URL, and no other PUNCHCLOCK_* setting."""
     monkeypatch.setenv("PUNCHCLOCK_DATABASE_URL", db_url)
     return db_url
 

@@ -14,9 +14,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner
 
-from punchclock import cli
 from punchclock.cli.database import shown_url
 from punchclock.db.engine import make_engine
 from punchclock.models import Client, Project, Tag, Task, User, Workspace
@@ -35,8 +33,8 @@ from tests.factories import (
     make_user,
     make_workspace,
 )
+from tests.transfer.conftest import run_cli
 
-runner = CliRunner()
 BOM = b"\xef\xbb\xbf"
 HEADER = (b"User,Email,Client,Project,Task,Description,Billable,Start date,Start time,End date,End time,Duration,"
           b"Tags\r\n")
@@ -44,19 +42,12 @@ FILE_2024 = "time_entries_2024-01-01_to_2024-12-31.csv"
 FILE_2025 = "time_entries_2025-01-01_to_2025-12-31.csv"
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    for name in list(os.environ):
-        if name.startswith("PUNCHCLOCK_") and not name.startswith("PUNCHCLOCK_TEST_"):
-            monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 @pytest.fixture(name="session")
-def session_fixture(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Session]:
-    monkeypatch.setenv("PUNCHCLOCK_DATABASE_URL", db_url)
-    engine = make_engine(db_url)
+def session_fixture(cli_db: str) -> Iterator[Session]:
+    engine = make_engine(cli_db)
     with Session(engine, expire_on_commit=False) as session:
         yield session
     engine.dispose()
@@ -137,7 +128,7 @@ def make_entries(db: Session, w: World) -> None:
 
 
 def export(*args: str) -> Any:
-    return runner.invoke(cli.app, ["export", *args])
+    return run_cli("export", *args)
 
 
 def member(zf: zipfile.ZipFile, name: str) -> Any:

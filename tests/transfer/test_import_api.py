@@ -274,3 +274,29 @@ def own_entries(src: Source) -> tuple[int, int]:
                                  TimeEntry.stop.is_not(None))).one()
     engine.dispose()
     return int(rows[0]), int(rows[1])
+
+
+def test_an_object_no_column_can_hold_is_a_rejection(sqlite_template: Path, cli_db: str, dbs: Session,
+                                                     tmp_path: Path) -> None:
+    """The pull reads clients, projects and tags with the export reader's rules (v9_objects): a client name
+    longer than our columns (SQLite, the source here, does not enforce lengths) is rejected, not a crash."""
+    path = tmp_path / "odd.db"
+    shutil.copyfile(sqlite_template, path)
+    engine = create_engine(f"sqlite:///{path}")
+    with Session(engine, expire_on_commit=False) as db:
+        zed = make_user(db, email="zed@example.org", fullname="Zed")
+        ws = make_workspace(db, admin=zed, name="Odd", premium=True)
+        long = make_client(db, workspace_id=ws.id, name="C" * 256)
+        make_project(db, workspace_id=ws.id, name="Fine")
+        make_tag(db, workspace_id=ws.id, name="ok")
+    engine.dispose()
+    before = row_counts(dbs)
+    with live_server(f"sqlite:///{path}", tmp_path / "server.log") as server:
+        result = import_api(server, zed.api_token, tmp_path / "spool", "--source-workspace", str(ws.id), "--json")
+    assert result.exit_code == 1, result.output
+    (outcome,) = json.loads(result.stdout)
+    assert outcome["rejections"] == [{"file": f"/api/v9/workspaces/{ws.id}/clients", "line": 0,
+                                      "reason": f"id {long.id}: name {'C' * 40!r}… is longer than 255 characters"}]
+    assert (outcome["rejected_total"], outcome["counts"]["projects"], outcome["counts"]["tags"]) == (
+        1, {"created": 1, "matched": 0, "skipped": 0}, {"created": 1, "matched": 0, "skipped": 0})
+    assert row_counts(dbs) == before

@@ -19,9 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner
 
-from punchclock import cli
 from punchclock.app import create_app
 from punchclock.config import Settings
 from punchclock.db.engine import make_engine
@@ -41,22 +39,16 @@ from tests.factories import (
     make_workspace,
     token_auth,
 )
+from tests.transfer.conftest import run_cli
 from tests.transfer.reports_compare import differences, reports_v2_snapshot
 
 ZONE = ZoneInfo("Europe/Berlin")
 RANGES = [(date(2024, 1, 1), date(2024, 12, 31)), (date(2025, 1, 1), date(2025, 12, 31)),
           (date(2024, 10, 1), date(2025, 9, 30))]
 DESCRIPTIONS = ["", "Standup", "Review, fixes", 'Call "Globex"', "Bug 1234", "Line one\nline two"]
-runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    for name in list(os.environ):
-        if name.startswith("PUNCHCLOCK_") and not name.startswith("PUNCHCLOCK_TEST_"):
-            monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 @pytest.fixture(name="target_url")
@@ -220,7 +212,7 @@ def test_export_then_import_gives_identical_reports(db_url: str, target_url: str
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     source = generate(db_url)
     monkeypatch.setenv("PUNCHCLOCK_DATABASE_URL", db_url)
-    exported = runner.invoke(cli.app, ["export", str(source.workspace_id), str(tmp_path / "files")])
+    exported = run_cli("export", str(source.workspace_id), str(tmp_path / "files"))
     assert exported.exit_code == 0, exported.output
     files = sorted((tmp_path / "files").iterdir())
     assert [p.name for p in files] == [f"round-trip_{source.workspace_id}.zip",
@@ -228,8 +220,7 @@ def test_export_then_import_gives_identical_reports(db_url: str, target_url: str
                                        "time_entries_2025-01-01_to_2025-12-31.csv"]
     token = target_admin(target_url)
     monkeypatch.setenv("PUNCHCLOCK_DATABASE_URL", target_url)
-    imported = runner.invoke(cli.app, ["import", "toggl-export", *map(str, files), "--timezone", "Europe/Berlin",
-                                       "--json"])
+    imported = run_cli("import", "toggl-export", *map(str, files), "--timezone", "Europe/Berlin", "--json")
     assert imported.exit_code == 0, imported.output
     outcome = json.loads(imported.stdout)
     assert outcome["rejections"] == []

@@ -7,8 +7,6 @@ again with the same arguments); the import then reads the spool, one transaction
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,23 +15,17 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
 from punchclock.cli.apps import import_app
-from punchclock.cli.console import err, fail, load_settings, out, say
-from punchclock.cli.database import announce, open_database, schema_problem
+from punchclock.cli.console import err, fail, load_settings, say
+from punchclock.cli.import_report import import_session, import_settled, show, target_database, usage
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from punchclock.config import Settings
     from punchclock.transfer.outcome import Outcome
     from punchclock.transfer.pull import Mapped
     from punchclock.transfer.pull.spool import Spool
 
 RESUME = "interrupted: run the same command again to resume"
-
-
-def _usage(message: str) -> typer.Exit:
-    err.print(message, markup=False)
-    return typer.Exit(code=2)
 
 
 def _since(value: str | None) -> date | None:
@@ -42,20 +34,7 @@ def _since(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise _usage(f"--since: not a date (YYYY-MM-DD): {value!r}") from None
-
-
-@contextmanager
-def _database(settings: Settings, *, quiet: bool) -> Iterator[Engine]:
-    """The migrated target database, checked before the pull starts; named on stdout unless ``quiet``
-    (``--json`` prints the outcome only)."""
-    with open_database(settings) as engine:
-        problem = schema_problem(engine, settings.database_url)
-        if problem:
-            raise fail(problem)
-        if not quiet:
-            announce(settings.database_url)
-        yield engine
+        raise usage(f"--since: not a date (YYYY-MM-DD): {value!r}") from None
 
 
 def _progress(quiet: bool) -> Progress:
@@ -89,57 +68,25 @@ def _pull(base_url: str, token: str, spool: Spool, pace: float, retries: int, qu
 
 def _apply(engine: Engine, mapped: Mapped, workspace: int | None, dry_run: bool, skip_rejected: bool,
            quiet: bool) -> tuple[Outcome, bool]:
-    from sqlalchemy.orm import Session
-
-    from punchclock.transfer.apply import ImportOptions, UnknownWorkspace, apply_source, settle
+    from punchclock.transfer.apply import ImportOptions
 
     options = ImportOptions(origin=mapped.source.origin, dry_run=dry_run, skip_rejected=skip_rejected)
     name = mapped.source.workspace.name if mapped.source.workspace else "?"
-    with _progress(quiet) as progress, Session(engine.execution_options(sqlite_immediate=True),
-                                                expire_on_commit=False) as db:
+    with _progress(quiet) as progress, import_session(engine) as db:
         task = progress.add_task(f"Importing {name}", total=None)
 
         def advance(phase: str, done: int) -> None:
             progress.update(task, description=f"Importing {name}: {phase}", completed=done)
 
-        try:
-            outcome = apply_source(db, mapped.source, workspace_id=workspace, options=options, progress=advance)
-        except UnknownWorkspace:
-            raise _usage(f"No workspace with id {workspace}.") from None
+        outcome, written = import_settled(db, mapped.source, workspace=workspace, options=options, progress=advance)
         # Running entries never reach the records (a report lists stopped entries only): counted here.
         outcome.count("time_entries", "skipped", len(mapped.running))
-        return outcome, settle(db, outcome, options)
+        return outcome, written
 
 
-def _show(mapped: Mapped, outcome: Outcome, written: bool) -> None:
-    """The counts per kind, every rejection as ``where:line: reason``, and what happened."""
-    from rich.table import Table
-
+def _title(mapped: Mapped) -> str:
     ws = mapped.source.workspace
-    table = Table(title=f"{ws.name if ws else '?'} (source id {ws.external_id if ws else '?'})", title_justify="left")
-    for column in ("", "would create" if outcome.dry_run else "created", "matched", "skipped"):
-        table.add_column(column, justify="left" if not column else "right")
-    for kind, c in outcome.counts.items():
-        table.add_row(kind.replace("_", " "), str(c.created), str(c.matched), str(c.skipped))
-    out.print(table)
-    for r in outcome.rejections:
-        say(f"{r.where.file}:{r.where.line}: {r.reason}")
-    total = max(outcome.rejected_total, len(outcome.rejections))
-    if total > len(outcome.rejections):
-        say(f"… and {total - len(outcome.rejections)} more rejected lines.")
-    say(_verdict(outcome, written, total))
-
-
-def _verdict(outcome: Outcome, written: bool, total: int) -> str:
-    """The same sentences as ``import toggl-export``."""
-    if outcome.dry_run:
-        return "Dry run: nothing was written."
-    if outcome.workspace_id is None:
-        return "Nothing was written: there is no workspace to import into."
-    if not written:
-        return f"Nothing was written: {total} lines rejected (use --skip-rejected to import the rest)."
-    skipped = f"; {total} rejected lines skipped" if total else ""
-    return f"Imported into workspace {outcome.workspace_id}{skipped}."
+    return f"{ws.name if ws else '?'} (source id {ws.external_id if ws else '?'})"
 
 
 def _json(mapped: Mapped, outcome: Outcome) -> dict[str, object]:
@@ -154,11 +101,11 @@ def _choose(spool: Spool, workspace: int | None, source_workspace: int | None) -
 
     mapped = list(sources(spool))  # only --source-workspace when given: the spool holds only that one
     if source_workspace is not None and not mapped:
-        raise _usage(f"The token cannot read a workspace with id {source_workspace}.")
+        raise usage(f"The token cannot read a workspace with id {source_workspace}.")
     if workspace is not None and len(mapped) != 1:
         names = ", ".join(f"{m.source.workspace.name} ({m.source.workspace.external_id})"
                           for m in mapped if m.source.workspace)
-        raise _usage(f"--workspace imports one source workspace, but the token reads {len(mapped)}: {names}. "
+        raise usage(f"--workspace imports one source workspace, but the token reads {len(mapped)}: {names}. "
                      "Choose one with --source-workspace.")
     return mapped
 
@@ -174,7 +121,7 @@ def _import_all(engine: Engine, sources: list[Mapped], workspace: int | None, dr
         outcome, written = _apply(engine, mapped, workspace, dry_run, skip_rejected, quiet)
         results.append((mapped, outcome, written))
         if not quiet:
-            _show(mapped, outcome, written)
+            show(outcome, written, title=_title(mapped))
     return results
 
 
@@ -219,8 +166,8 @@ def import_toggl_api(
         folder = spool or default_spool(base_url)
         opened = open_spool(folder, base_url, token, first_day, page_size, source_workspace)
     except (PullError, SpoolMismatch) as exc:
-        raise _usage(str(exc)) from None
-    with _database(settings, quiet=as_json) as engine:
+        raise usage(str(exc)) from None
+    with target_database(settings, quiet=as_json) as engine:
         if opened.resumed and not as_json:
             err.print(f"Resuming the pull kept in {folder}.", markup=False)
         _pull(base_url, token, opened, pace, retries, as_json)

@@ -5,18 +5,18 @@ from __future__ import annotations
 import io
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from punchclock.cli.apps import import_app
-from punchclock.cli.console import err, fail, load_settings, out, say
+from punchclock.cli.console import err, load_settings, say
+from punchclock.cli.import_report import import_session, import_settled, show, target_database, usage
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from punchclock.transfer.files import NamedFile
     from punchclock.transfer.outcome import Outcome
 
-USAGE = 2
 ZONE_HELP = ("the time zone the CSV times are written in: the zone of the Toggl Track profile of the person "
              "who exported them")
 
@@ -59,11 +58,6 @@ class _Counted(io.RawIOBase):
         super().close()
 
 
-def _usage(message: str) -> typer.Exit:
-    err.print(message, markup=False)
-    return typer.Exit(code=USAGE)
-
-
 def _interactive() -> bool:
     return sys.stdin.isatty()
 
@@ -71,57 +65,14 @@ def _interactive() -> bool:
 def _zone(timezone: str | None, has_csv: bool) -> str:
     if timezone is None and has_csv:
         if not _interactive():
-            raise _usage(f"Give --timezone: {ZONE_HELP} (an IANA name such as Europe/Berlin).")
+            raise usage(f"Give --timezone: {ZONE_HELP} (an IANA name such as Europe/Berlin).")
         timezone = typer.prompt(f"Time zone of the CSV files ({ZONE_HELP})")
     name = (timezone or "Etc/UTC").strip()
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise _usage(f"Unknown time zone {name!r}: use an IANA name such as Europe/Berlin or Etc/UTC.") from None
+        raise usage(f"Unknown time zone {name!r}: use an IANA name such as Europe/Berlin or Etc/UTC.") from None
     return name
-
-
-@contextmanager
-def _session(settings: Settings, quiet: bool) -> Iterator[Session]:
-    """A session on the migrated database, taking SQLite's write lock up front. No webhook outbox: imported
-    rows emit no events (a bulk history would flood subscribers)."""
-    from sqlalchemy.orm import Session
-
-    from punchclock.cli.database import announce, open_database, schema_problem
-
-    with open_database(settings) as engine:
-        problem = schema_problem(engine, settings.database_url)
-        if problem:
-            raise fail(problem)
-        if not quiet:
-            announce(settings.database_url)
-        with Session(engine.execution_options(sqlite_immediate=True), expire_on_commit=False) as db:
-            yield db
-
-
-def _show(outcome: Outcome) -> None:
-    table = Table("", "created", "matched", "skipped", title="Would import" if outcome.dry_run else "Import")
-    for kind, c in outcome.counts.items():
-        table.add_row(kind.replace("_", " "), str(c.created), str(c.matched), str(c.skipped))
-    out.print(table)
-    for r in outcome.rejections:
-        say(f"{r.where.file}:{r.where.line}: {r.reason}")
-    hidden = outcome.rejected_total - len(outcome.rejections)
-    if hidden > 0:
-        say(f"… and {hidden} more rejected lines.")
-
-
-def _verdict(outcome: Outcome, written: bool) -> str:
-    total = max(outcome.rejected_total, len(outcome.rejections))
-    if outcome.dry_run:
-        return "Dry run: nothing was written."
-    if outcome.workspace_id is None:
-        return "Nothing was written: there is no workspace to import into."
-    if not written:
-        return (f"Nothing was written: {total} line{'s' if total != 1 else ''} rejected "
-                "(use --skip-rejected to import the rest).")
-    skipped = f"; {total} rejected line{'s' if total != 1 else ''} skipped" if total else ""
-    return f"Imported into workspace {outcome.workspace_id}{skipped}."
 
 
 def _invite(db: Session, settings: Settings, outcome: Outcome) -> int:
@@ -166,31 +117,27 @@ def import_toggl_export(
 ) -> None:
     """Import a workspace exported from Toggl Track (export files compatible with the Toggl API) in one
     transaction: nothing is written while any line is rejected, unless --skip-rejected."""
-    from punchclock.transfer.apply import ImportOptions, UnknownWorkspace, apply_source, settle
+    from punchclock.transfer.apply import ImportOptions
     from punchclock.transfer.files import FILES_ORIGIN, NamedFile, read_source
 
     archive, csvs = (None, files) if files[0].suffix.lower() == ".csv" else (files[0], files[1:])
     if archive is None and workspace is None:
-        raise _usage("Without a workspace ZIP, give --workspace ID: the workspace to import the time entries into.")
+        raise usage("Without a workspace ZIP, give --workspace ID: the workspace to import the time entries into.")
     zone = _zone(timezone, bool(csvs))
     settings = load_settings()
     options = ImportOptions(origin=FILES_ORIGIN, dry_run=dry_run, skip_rejected=skip_rejected)
-    with _session(settings, as_json) as db, ExitStack() as stack, _bar(as_json) as bar:
+    with target_database(settings, quiet=as_json) as engine, import_session(engine) as db, ExitStack() as stack, \
+            _bar(as_json) as bar:
         task = bar.add_task("read", total=sum(p.stat().st_size for p in csvs))
         entry_files = _open(csvs, stack, lambda n: bar.advance(task, n))
         zip_file = NamedFile(archive.name, stack.enter_context(archive.open("rb"))) if archive else None
-        try:
-            outcome = apply_source(db, read_source(zip_file, entry_files, timezone=zone), workspace_id=workspace,
-                                   options=options)
-        except UnknownWorkspace:
-            raise _usage(f"No workspace with id {workspace}.") from None
-        written = settle(db, outcome, options)
+        source = read_source(zip_file, entry_files, timezone=zone)
+        outcome, written = import_settled(db, source, workspace=workspace, options=options)
         sent = _invite(db, settings, outcome) if written and invite else 0
     if as_json:
         say(json.dumps(outcome.as_dict()))
     else:
-        _show(outcome)
-        say(_verdict(outcome, written))
+        show(outcome, written, title="Would import" if dry_run else "Import")
         if invite and written:
             say(f"Sent {sent} invitation mail{'s' if sent != 1 else ''}.")
     if not written and not dry_run:

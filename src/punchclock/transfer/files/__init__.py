@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from punchclock.transfer.files.archive import Catalog, read_catalog
+from punchclock.transfer.files.archive import read_catalog
 from punchclock.transfer.files.entries_csv import read_entries
 from punchclock.transfer.records import EntryRecord, Rejection, WorkspaceSource
 
@@ -33,10 +33,6 @@ def read_source(archive: NamedFile | None, entry_files: Sequence[NamedFile], *, 
 
     ``timezone`` (an IANA name) is the zone the CSV times are written in: the exporting person's.
     """
-    catalog = read_catalog(archive.name, archive.stream) if archive is not None else Catalog()
-    return WorkspaceSource(
-        origin=origin, workspace=catalog.workspace, members=catalog.members, groups=catalog.groups,
-        clients=catalog.clients, projects=catalog.projects, project_users=catalog.project_users,
-        tasks=catalog.tasks, tags=catalog.tags, entries=_all_entries(entry_files, timezone),
-        rejections=catalog.rejections,
-    )
+    source = read_catalog(archive.name, archive.stream, origin) if archive is not None else WorkspaceSource(origin)
+    source.entries = _all_entries(entry_files, timezone)
+    return source

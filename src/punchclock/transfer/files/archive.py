@@ -11,39 +11,24 @@ import json
 import posixpath
 import zipfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TypeVar
 
-from punchclock.transfer.files import layout
+from punchclock.transfer.files import layout, v9_objects
 from punchclock.transfer.files.jsonfields import BadObject, currency, flag, ident, integer, money, raw, text
 from punchclock.transfer.records import (
-    ClientRecord,
     GroupRecord,
     Location,
     MemberRecord,
     ProjectRecord,
     ProjectUserRecord,
     Rejection,
-    TagRecord,
     TaskRecord,
     WorkspaceRecord,
+    WorkspaceSource,
 )
 
 T = TypeVar("T")
 Obj = Mapping[str, Any]
-
-
-@dataclass
-class Catalog:
-    workspace: WorkspaceRecord | None = None
-    members: list[MemberRecord] = field(default_factory=list)
-    groups: list[GroupRecord] = field(default_factory=list)
-    clients: list[ClientRecord] = field(default_factory=list)
-    projects: list[ProjectRecord] = field(default_factory=list)
-    project_users: list[ProjectUserRecord] = field(default_factory=list)
-    tasks: list[TaskRecord] = field(default_factory=list)
-    tags: list[TagRecord] = field(default_factory=list)
-    rejections: list[Rejection] = field(default_factory=list)
 
 
 class _Reader:
@@ -107,12 +92,6 @@ def _normalized(name: str) -> str:
 
 # -- the objects --------------------------------------------------------------------------------------
 
-def _client(obj: Obj) -> ClientRecord:
-    return ClientRecord(external_id=ident(obj, "id"), name=text(obj, "name", required=True) or "",
-                        archived=flag(obj, "archived", False), notes=text(obj, "notes", max_len=None),
-                        rate=money(obj, "rate"), currency=currency(obj, "currency"))
-
-
 def _member(obj: Obj) -> MemberRecord:
     email = text(obj, "email", required=True) or ""
     if "@" not in email or any(c.isspace() for c in email):
@@ -123,24 +102,12 @@ def _member(obj: Obj) -> MemberRecord:
                         timezone=text(obj, "timezone"))
 
 
-def _tag(obj: Obj) -> TagRecord:
-    return TagRecord(external_id=ident(obj, "id"), name=text(obj, "name", required=True) or "")
-
-
 def _project(clients: Mapping[str, str]) -> Callable[[Obj], ProjectRecord]:
     def read(obj: Obj) -> ProjectRecord:
         client_id = ident(obj, "client_id")
         if client_id is not None and client_id not in clients:
             raise BadObject(f"client_id {client_id} is not in {layout.CLIENTS}")
-        color = text(obj, "color")
-        return ProjectRecord(
-            external_id=ident(obj, "id"), name=text(obj, "name", required=True) or "",
-            client=clients[client_id] if client_id is not None else None, active=flag(obj, "active", True),
-            is_private=flag(obj, "is_private", True), billable=flag(obj, "billable", False),
-            color=color if color is not None and color.startswith("#") else None, rate=money(obj, "rate"),
-            currency=currency(obj, "currency"), estimated_hours=integer(obj, "estimated_hours"),
-            template=flag(obj, "template", False), auto_estimates=flag(obj, "auto_estimates", False),
-        )
+        return v9_objects.project(obj, clients[client_id] if client_id is not None else None)
     return read
 
 
@@ -242,22 +209,24 @@ def _per_project(r: _Reader, prefix: str, projects: Mapping[str, ProjectRecord],
     return out
 
 
-def read_catalog(name: str, stream: BinaryIO) -> Catalog:
-    """Everything the ZIP holds, as records; a file that is not a ZIP is one rejection."""
+def read_catalog(name: str, stream: BinaryIO, origin: str) -> WorkspaceSource:
+    """Everything the ZIP holds, as records (no entries: those are the CSVs); a file that is not a ZIP is
+    one rejection."""
     try:
         zf = zipfile.ZipFile(stream)
     except zipfile.BadZipFile:
-        return Catalog(rejections=[Rejection(Location(name), "not a ZIP file")])
+        return WorkspaceSource(origin=origin, rejections=[Rejection(Location(name), "not a ZIP file")])
     with zf:
         r = _Reader(zf, name)
-        clients_raw = [(o, c) for o, c in r.objects(layout.CLIENTS, lambda o: (ident(o, "id"), _client(o)))]
+        clients_raw = [(o, c) for o, c in r.objects(layout.CLIENTS, lambda o: (ident(o, "id"), v9_objects.client(o)))]
         clients = [c for _, c in clients_raw]
         client_names = {cid: c.name for cid, c in clients_raw if cid is not None}
         projects = r.objects(layout.PROJECTS, _project(client_names))
         by_pid = {p.external_id: p for p in projects if p.external_id is not None}
         members = r.objects(layout.WORKSPACE_USERS, _member)
         users = {m.external_id: m.email for m in members if m.external_id is not None}
-        return Catalog(
+        return WorkspaceSource(
+            origin=origin,
             workspace=_workspace(r, name, _workspace_id_named(r)),
             members=members,
             groups=r.objects(layout.USER_GROUPS, _group(users)),
@@ -265,6 +234,6 @@ def read_catalog(name: str, stream: BinaryIO) -> Catalog:
             projects=projects,
             project_users=_per_project(r, layout.PROJECT_USERS_DIR, by_pid, lambda p: _project_user(p, users)),
             tasks=_per_project(r, layout.TASKS_DIR, by_pid, lambda p: _task(p, users)),
-            tags=r.objects(layout.TAGS, _tag),
+            tags=r.objects(layout.TAGS, v9_objects.tag),
             rejections=r.rejections,
         )

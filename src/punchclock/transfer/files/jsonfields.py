@@ -65,11 +65,9 @@ def ident(obj: Mapping[str, Any], name: str, *, required: bool = False) -> str |
 
 def flag(obj: Mapping[str, Any], name: str, default: bool) -> bool:
     value = raw(obj, name)
-    if value is None:
-        return default
-    if not isinstance(value, bool):
+    if value is not None and not isinstance(value, bool):
         raise BadObject(f"{name} {value!r} is not true or false")
-    return value
+    return default if value is None else value
 
 
 def money(obj: Mapping[str, Any], name: str) -> Decimal | None:
@@ -89,8 +87,6 @@ def money(obj: Mapping[str, Any], name: str) -> Decimal | None:
 
 def integer(obj: Mapping[str, Any], name: str) -> int | None:
     value = raw(obj, name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
         raise BadObject(f"{name} {value!r} is not a whole number")
     return value

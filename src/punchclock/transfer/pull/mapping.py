@@ -6,12 +6,15 @@ because records name their references. Entries are read lazily from the spool fi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
+from punchclock.transfer.files import v9_objects
+from punchclock.transfer.files.jsonfields import BadObject
 from punchclock.transfer.pull.entries import search_path
 from punchclock.transfer.pull.fetch import V9
 from punchclock.transfer.pull.spool import Spool
@@ -24,12 +27,12 @@ from punchclock.transfer.records import (
     ProjectRecord,
     ProjectUserRecord,
     Rejection,
-    TagRecord,
     TaskRecord,
     WorkspaceRecord,
     WorkspaceSource,
 )
 
+T = TypeVar("T")
 _SETTINGS = ("rounding", "rounding_minutes", "only_admins_may_create_projects", "only_admins_may_create_tags",
              "only_admins_see_billable_rates", "projects_billable_by_default", "projects_private_by_default")
 
@@ -55,6 +58,16 @@ class Catalog:
     #: project id -> (name, client name)
     projects: dict[int, tuple[str, str | None]] = field(default_factory=dict)
     tasks: dict[int, str] = field(default_factory=dict)
+    #: Objects the server sent that no column can hold (a name too long, a rate out of range).
+    rejections: list[Rejection] = field(default_factory=list)
+
+    def read(self, path: str, obj: dict[str, Any], read: Callable[[dict[str, Any]], T]) -> T | None:
+        """``read(obj)``, or None and a rejection naming the object."""
+        try:
+            return read(obj)
+        except BadObject as exc:
+            self.rejections.append(Rejection(Location(V9 + path), f"id {obj.get('id')}: {exc}"))
+            return None
 
 
 @dataclass
@@ -103,9 +116,10 @@ def groups(spool: Spool, workspace_id: int, catalog: Catalog) -> list[GroupRecor
 def clients(spool: Spool, workspace_id: int, catalog: Catalog) -> list[ClientRecord]:
     out = []
     for c in spool.rows(f"ws{workspace_id}/clients"):
-        catalog.clients[c["id"]] = c["name"]
-        out.append(ClientRecord(external_id=str(c["id"]), name=c["name"], archived=bool(c.get("archived")),
-                                notes=c.get("notes"), rate=money(c.get("rate")), currency=c.get("currency")))
+        record = catalog.read(f"/workspaces/{workspace_id}/clients", c, v9_objects.client)
+        if record is not None:
+            catalog.clients[c["id"]] = record.name
+            out.append(record)
     return out
 
 
@@ -114,12 +128,11 @@ def projects(spool: Spool, workspace_id: int, catalog: Catalog) -> list[ProjectR
     for p in spool.rows(f"ws{workspace_id}/projects"):
         client_id = p.get("client_id", p.get("cid"))
         client = catalog.clients.get(client_id) if client_id else None
-        catalog.projects[p["id"]] = (p["name"], client)
-        out.append(ProjectRecord(
-            external_id=str(p["id"]), name=p["name"], client=client, active=bool(p.get("active", True)),
-            is_private=bool(p.get("is_private", True)), billable=bool(p.get("billable")), color=p.get("color"),
-            rate=money(p.get("rate")), currency=p.get("currency"), estimated_hours=p.get("estimated_hours"),
-            template=bool(p.get("template")), auto_estimates=bool(p.get("auto_estimates"))))
+        record = catalog.read(f"/workspaces/{workspace_id}/projects", p,
+                              partial(v9_objects.project, client_name=client))
+        if record is not None:
+            catalog.projects[p["id"]] = (record.name, client)
+            out.append(record)
     return out
 
 
@@ -203,7 +216,9 @@ def workspace_source(spool: Spool, origin: str, ws: dict[str, Any]) -> Mapped:
     source.projects = projects(spool, workspace_id, catalog)
     source.project_users = project_users(spool, workspace_id, catalog)
     source.tasks = tasks(spool, workspace_id, catalog)
-    source.tags = [TagRecord(external_id=str(t["id"]), name=t["name"]) for t in spool.rows(f"ws{workspace_id}/tags")]
+    source.tags = [t for t in (catalog.read(f"/workspaces/{workspace_id}/tags", o, v9_objects.tag)
+                               for o in spool.rows(f"ws{workspace_id}/tags")) if t is not None]
+    source.rejections = catalog.rejections
     mapped = Mapped(source=source, admin=admin)
     if admin:
         source.entries = report_entries(spool, workspace_id)
