@@ -31,7 +31,7 @@ test: $(BIN)/python chromium
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=30
 
 lint: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
