@@ -49,7 +49,8 @@ def export_workspace(
         written = _write_years(db, workspace_id, zone, directory, counts)
         for path, rows in written:
             say(f"{path}: {rows} time entries")
-        say(f"Exported {sum(rows for _, rows in written)} time entries in {len(written)} files.")
+        files = "1 file" if len(written) == 1 else f"{len(written)} files"
+        say(f"Exported {sum(rows for _, rows in written)} time entries in {files}.")
 
 
 def _write_years(db: Session, workspace_id: int, zone: str, directory: Path, counts: dict[int, int]
